@@ -1,0 +1,112 @@
+package io.stentor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * All of Stentor's configuration, one section per feature. Built once at start-up by
+ * {@link ConfigSources} and immutable afterwards; safe to share between threads.
+ */
+public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events) {
+
+    /** The HTTP server and its limits. */
+    public record Http(String host, int port, int maxHeaderBytes, int maxBodyBytes, Duration headerReadTimeout,
+            Duration idleTimeout, int maxWebSocketFrameBytes) {
+    }
+
+    /** Where data lives. An empty {@code url} means embedded H2 under {@code dataDir}. */
+    public record Database(Path dataDir, String url, String user, String password, int poolSize) {
+
+        public String effectiveUrl() {
+            if (!url.isBlank()) {
+                return url;
+            }
+            return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("stentor") + ";DB_CLOSE_ON_EXIT=FALSE";
+        }
+    }
+
+    /** Logins and password hashing. */
+    public record Auth(Duration sessionTtl, boolean cookieSecure, int argon2MemoryKib, int argon2Iterations,
+            int hashConcurrency) {
+    }
+
+    /** Rules of the control plane that an operator may tune. */
+    public record Spaces(int reactionsPerSecond, int listLimit) {
+    }
+
+    /** Live events to clients. */
+    public record Events(Duration flushInterval) {
+    }
+
+    static StentorConfig from(Map<String, String> v) {
+        Reader r = new Reader(v);
+        return new StentorConfig(
+                new Http(r.string("http.host"), r.integer("http.port", 0, 65535),
+                        r.integer("http.max-header-bytes", 1024, 1 << 20),
+                        r.integer("http.max-body-bytes", 1024, 1 << 30),
+                        r.duration("http.header-read-timeout"), r.duration("http.idle-timeout"),
+                        r.integer("http.max-websocket-frame-bytes", 1024, 16 << 20)),
+                new Database(Path.of(r.string("data.dir")), r.string("db.url"), r.string("db.user"),
+                        r.string("db.password"), r.integer("db.pool-size", 1, 1000)),
+                new Auth(r.duration("auth.session-ttl"), r.bool("auth.cookie-secure"),
+                        r.integer("auth.argon2-memory-kib", 8, 4 << 20),
+                        r.integer("auth.argon2-iterations", 1, 100),
+                        r.integer("auth.hash-concurrency", 1, 1024)),
+                new Spaces(r.integer("space.reactions-per-second", 1, 1000), r.integer("space.list-limit", 1, 10_000)),
+                new Events(r.duration("events.flush-interval")));
+    }
+
+    /** Parses typed values, naming the setting in every error. */
+    private record Reader(Map<String, String> values) {
+        private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+        String string(String key) {
+            String s = values.get(key);
+            if (s == null) {
+                throw new ConfigException("missing setting " + key);
+            }
+            return s.trim();
+        }
+
+        int integer(String key, int min, int max) {
+            String s = string(key);
+            try {
+                int n = Integer.parseInt(s);
+                if (n < min || n > max) {
+                    throw new ConfigException(key + " must be between " + min + " and " + max + ", got " + n);
+                }
+                return n;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(key + " must be a whole number, got '" + s + "'");
+            }
+        }
+
+        boolean bool(String key) {
+            String s = string(key);
+            return switch (s) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new ConfigException(key + " must be true or false, got '" + s + "'");
+            };
+        }
+
+        Duration duration(String key) {
+            String s = string(key);
+            Matcher m = DURATION.matcher(s);
+            if (!m.matches()) {
+                throw new ConfigException(key + " must be a duration like 500ms, 10s, 5m, 2h or 30d, got '" + s + "'");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.stentor.server;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.stentor.account.Caller;
+import io.stentor.error.StentorException;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * Routes each complete request to its handler on a virtual thread (handlers may block on the
+ * database or on password hashing; the event loop never does), and writes the answer. Requests on
+ * one connection are answered in order. WebSocket routes are authenticated the same way, then the
+ * connection is handed to a {@link WebSocketBridge}.
+ */
+final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    /** Pipelined requests allowed in flight on one connection before it is closed. */
+    private static final int MAX_IN_FLIGHT = 16;
+
+    private final Router router;
+    private final Function<String, Optional<Caller>> authenticator;
+    private final ExecutorService blocking;
+    private final HttpMetrics metrics;
+    private final int maxWebSocketFrameBytes;
+
+    // Event-loop confined: the chain that keeps this connection's answers in request order.
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private int inFlight;
+
+    HttpDispatcher(Router router, Function<String, Optional<Caller>> authenticator, ExecutorService blocking,
+            HttpMetrics metrics, int maxWebSocketFrameBytes) {
+        this.router = router;
+        this.authenticator = authenticator;
+        this.blocking = blocking;
+        this.metrics = metrics;
+        this.maxWebSocketFrameBytes = maxWebSocketFrameBytes;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (req.decoderResult().isFailure()) {
+            rejectMalformed(ctx, req.decoderResult().cause());
+            return;
+        }
+        if (++inFlight > MAX_IN_FLIGHT) {
+            ctx.close();
+            return;
+        }
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        String method = req.method().name();
+        String path = uri.path();
+        Optional<Router.Match> match = router.match(method, path);
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        if (match.isEmpty()) {
+            var allowed = router.allowedMethods(path);
+            ApiResponse res = allowed.isEmpty()
+                    ? ErrorResponses.of(StentorException.Kind.NOT_FOUND, "not_found", "No such resource: " + path)
+                    : ErrorResponses.of(StentorException.Kind.METHOD_NOT_ALLOWED, "method_not_allowed",
+                            method + " is not allowed here; use " + String.join(", ", allowed) + ".")
+                            .header("Allow", String.join(", ", allowed));
+            enqueue(ctx, () -> res, "unmatched", method, keepAlive);
+            return;
+        }
+        Router.Route route = match.get().route();
+        ApiRequest request = new ApiRequest(method, path, match.get().params(), uri.parameters(), req.headers().copy(),
+                ByteBufUtil.getBytes(req.content()), (InetSocketAddress) ctx.channel().remoteAddress(), authenticator);
+        if (route.socket() != null) {
+            if (!isUpgrade(req.headers())) {
+                enqueue(ctx, () -> ErrorResponses.of(StentorException.Kind.BAD_REQUEST, "websocket_required",
+                        "This is a WebSocket endpoint; connect with a WebSocket client."), route.pattern(), method, keepAlive);
+                return;
+            }
+            upgrade(ctx, req.retain(), request, route);
+            return;
+        }
+        enqueue(ctx, () -> route.handler().handle(request), route.pattern(), method, keepAlive);
+    }
+
+    private void enqueue(ChannelHandlerContext ctx, java.util.function.Supplier<ApiResponse> work, String route,
+            String method, boolean keepAlive) {
+        tail = tail.thenComposeAsync(ignored -> {
+            long start = System.nanoTime();
+            FullHttpResponse out = render(work, method, route);
+            metrics.record(route, method, out.status().code(), System.nanoTime() - start);
+            return send(ctx, out, keepAlive);
+        }, blocking);
+    }
+
+    private static FullHttpResponse render(java.util.function.Supplier<ApiResponse> work, String method, String route) {
+        try {
+            return toNetty(work.get());
+        } catch (Throwable t) {
+            return toNetty(ErrorResponses.of(t, method + " " + route));
+        }
+    }
+
+    private CompletableFuture<Void> send(ChannelHandlerContext ctx, FullHttpResponse out, boolean keepAlive) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (keepAlive) {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        } else {
+            out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        ctx.writeAndFlush(out).addListener(f -> {
+            ctx.executor().execute(() -> inFlight--);
+            if (!keepAlive || !f.isSuccess()) {
+                ctx.close();
+            }
+            done.complete(null);
+        });
+        return done;
+    }
+
+    static FullHttpResponse toNetty(ApiResponse r) {
+        byte[] bytes = r.rawBody != null ? r.rawBody : r.jsonBody != null ? Json.write(r.jsonBody) : new byte[0];
+        FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status),
+                Unpooled.wrappedBuffer(bytes));
+        HttpHeaders h = res.headers();
+        if (r.contentType != null) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, r.contentType);
+        }
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        h.set("X-Content-Type-Options", "nosniff");
+        if (!r.headers.containsKey("Cache-Control")) {
+            h.set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        }
+        r.headers.forEach(h::set);
+        for (String c : r.setCookies) {
+            h.add(HttpHeaderNames.SET_COOKIE, c);
+        }
+        return res;
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, ApiRequest request, Router.Route route) {
+        blocking.execute(() -> {
+            WebSocketEndpoint.Session session;
+            try {
+                session = route.socket().open(request, new WebSocketBridge.NettyPeer(ctx.channel()));
+            } catch (Throwable t) {
+                req.release();
+                FullHttpResponse out = toNetty(ErrorResponses.of(t, "websocket " + route.pattern()));
+                metrics.record(route.pattern(), "GET", out.status().code(), 0);
+                send(ctx, out, false);
+                return;
+            }
+            ctx.executor().execute(() -> handshake(ctx, req, session, route));
+        });
+    }
+
+    private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketEndpoint.Session session,
+            Router.Route route) {
+        try {
+            if (!ctx.channel().isActive()) {
+                session.onClose();
+                return;
+            }
+            String url = "ws://" + req.headers().get(HttpHeaderNames.HOST, "localhost") + req.uri();
+            WebSocketServerHandshaker hs = new WebSocketServerHandshakerFactory(url, null, true, maxWebSocketFrameBytes)
+                    .newHandshaker(req);
+            if (hs == null) {
+                WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+                session.onClose();
+                return;
+            }
+            WebSocketBridge bridge = new WebSocketBridge(session);
+            ctx.pipeline().replace(this, "websocket", bridge);
+            hs.handshake(ctx.channel(), req).addListener(f -> {
+                metrics.record(route.pattern(), "GET", f.isSuccess() ? 101 : 500, 0);
+                if (f.isSuccess()) {
+                    session.onOpen();
+                } else {
+                    ctx.close();
+                }
+            });
+        } finally {
+            // The handshake copies what it needs; we held the request only to reach this point.
+            req.release();
+        }
+    }
+
+    private static boolean isUpgrade(HttpHeaders h) {
+        return h.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                && h.contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+    }
+
+    private void rejectMalformed(ChannelHandlerContext ctx, Throwable cause) {
+        FullHttpResponse res;
+        if (cause instanceof TooLongHttpHeaderException) {
+            res = ErrorResponses.netty(StentorException.Kind.HEADERS_TOO_LARGE, "headers_too_large",
+                    "The request headers are larger than the server accepts.");
+        } else if (cause instanceof TooLongHttpLineException || cause instanceof TooLongFrameException) {
+            res = ErrorResponses.netty(StentorException.Kind.BAD_REQUEST, "request_line_too_long",
+                    "The request line (method and URL) is too long.");
+        } else {
+            res = ErrorResponses.netty(StentorException.Kind.BAD_REQUEST, "malformed_request",
+                    "The request is not valid HTTP/1.1.");
+        }
+        metrics.record("unmatched", "INVALID", res.status().code(), 0);
+        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: nothing useful to tell a client that is gone.
+        ctx.close();
+    }
+}

@@ -1,0 +1,47 @@
+package io.stentor.server;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.stentor.account.Caller;
+import io.stentor.config.StentorConfig;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Builds each connection's pipeline, limits first:
+ * <pre>codec(max line, max headers) → HeaderReadTimeout → IdleStateHandler → BodyLimit → HttpDispatcher</pre>
+ */
+final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+
+    private static final int MAX_REQUEST_LINE = 8192;
+
+    private final StentorConfig.Http cfg;
+    private final Router router;
+    private final Function<String, Optional<Caller>> authenticator;
+    private final ExecutorService blocking;
+    private final HttpMetrics metrics;
+
+    HttpPipeline(StentorConfig.Http cfg, Router router, Function<String, Optional<Caller>> authenticator,
+            ExecutorService blocking, HttpMetrics metrics) {
+        this.cfg = cfg;
+        this.router = router;
+        this.authenticator = authenticator;
+        this.blocking = blocking;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ch.pipeline()
+                .addLast("codec", new HttpServerCodec(MAX_REQUEST_LINE, cfg.maxHeaderBytes(), 8192))
+                .addLast("head-timeout", new HeaderReadTimeout(cfg.headerReadTimeout()))
+                .addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                .addLast("body", new BodyLimit(cfg.maxBodyBytes()))
+                .addLast("dispatch", new HttpDispatcher(router, authenticator, blocking, metrics,
+                        cfg.maxWebSocketFrameBytes()));
+    }
+}

@@ -1,0 +1,150 @@
+package io.stentor.server;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.stentor.account.AccountRoutes;
+import io.stentor.account.AccountService;
+import io.stentor.config.StentorConfig;
+import io.stentor.notification.NotificationRoutes;
+import io.stentor.notification.Notifier;
+import io.stentor.space.Audience;
+import io.stentor.space.SpaceEventHub;
+import io.stentor.space.SpaceRoutes;
+import io.stentor.space.SpaceService;
+import io.stentor.space.StageService;
+import io.stentor.store.Database;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Stentor server: the one entry point. {@code StentorServer.start(config)} opens the
+ * database (migrating it), wires the features, and listens; {@link #close()} stops everything.
+ *
+ * <pre>{@code
+ * try (StentorServer server = StentorServer.start(ConfigSources.defaultsWith(Map.of("http.port", "0")))) {
+ *     System.out.println("listening on " + server.port());
+ * }
+ * }</pre>
+ */
+public final class StentorServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StentorServer.class);
+
+    private final Database db;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final ExecutorService blocking;
+    private final SpaceEventHub hub;
+    private final Channel listener;
+    private final Router router;
+
+    private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking,
+            SpaceEventHub hub, Channel listener, Router router) {
+        this.db = db;
+        this.boss = boss;
+        this.workers = workers;
+        this.blocking = blocking;
+        this.hub = hub;
+        this.listener = listener;
+        this.router = router;
+    }
+
+    public static StentorServer start(StentorConfig cfg) {
+        Clock clock = Clock.systemUTC();
+        Database db = Database.open(cfg.db());
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+
+        AccountService accounts = new AccountService(db.jdbi(), cfg.auth(), clock);
+        Notifier notifier = new Notifier(db.jdbi(), clock);
+        Audience audience = new Audience();
+        SpaceEventHub hub = new SpaceEventHub(audience, cfg.events().flushInterval());
+        SpaceService spaces = new SpaceService(db.jdbi(), accounts.users(), audience, hub, notifier, clock);
+        StageService stage = new StageService(spaces, notifier, cfg.spaces().reactionsPerSecond());
+
+        Router router = new Router();
+        new OpsRoutes(db, registry).register(router);
+        new AccountRoutes(accounts, cfg.auth()).register(router);
+        new NotificationRoutes(notifier).register(router);
+        new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
+
+        Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
+                .description("Spaces that are live now").register(registry);
+        Gauge.builder("stentor.listeners", audience, Audience::total)
+                .description("Listeners in live spaces on this node").register(registry);
+
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stentor-req-", 0).factory());
+        try {
+            ServerBootstrap b = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
+                            new HttpMetrics(registry)));
+            Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
+            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, ch, router);
+            LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
+                    cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
+            return server;
+        } catch (RuntimeException e) {
+            boss.shutdownGracefully();
+            workers.shutdownGracefully();
+            blocking.shutdownNow();
+            hub.close();
+            db.close();
+            throw e;
+        }
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** Every route the server has, for documentation checks. */
+    public java.util.List<Router.Route> routes() {
+        return router.routes();
+    }
+
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        blocking.shutdownNow();
+        hub.close();
+        db.close();
+    }
+}

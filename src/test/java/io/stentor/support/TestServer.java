@@ -1,0 +1,81 @@
+package io.stentor.support;
+
+import io.stentor.config.ConfigSources;
+import io.stentor.config.StentorConfig;
+import io.stentor.server.StentorServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real Stentor server on a free port with its own data directory; restartable on the same data. */
+public final class TestServer implements AutoCloseable {
+
+    private final Path dataDir;
+    private final Map<String, String> settings;
+    private StentorServer server;
+
+    public TestServer(Map<String, String> overrides) {
+        try {
+            this.dataDir = Files.createTempDirectory("stentor-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> s = new HashMap<>();
+        s.put("http.port", "0");
+        s.put("http.host", "127.0.0.1");
+        s.put("data.dir", dataDir.toString());
+        // Cheaper hashing keeps the suite fast; PasswordHasherTest covers the production parameters.
+        s.put("auth.argon2-memory-kib", "1024");
+        s.put("auth.argon2-iterations", "1");
+        s.put("events.flush-interval", "200ms");
+        s.putAll(overrides);
+        this.settings = s;
+        start();
+    }
+
+    public TestServer() {
+        this(Map.of());
+    }
+
+    public StentorConfig config() {
+        return ConfigSources.defaultsWith(settings);
+    }
+
+    private void start() {
+        server = StentorServer.start(config());
+    }
+
+    /** Stops the server and starts a new one on the same data directory (a new port). */
+    public void restart() {
+        server.close();
+        start();
+    }
+
+    public StentorServer server() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Api api() {
+        return new Api(baseUrl());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
