@@ -3,7 +3,7 @@ CREATE TABLE users (
     id            VARCHAR(32)  NOT NULL PRIMARY KEY,
     handle        VARCHAR(32)  NOT NULL,
     handle_key    VARCHAR(32)  NOT NULL,
-    display_name  VARCHAR(64)  NOT NULL,
+    display_name  VARCHAR(128) NOT NULL,
     password_hash VARCHAR(255) NOT NULL,
     role          VARCHAR(20)  NOT NULL,
     created_at    TIMESTAMP WITH TIME ZONE NOT NULL,

@@ -1,10 +1,11 @@
 -- Spaces: the control plane of a live conversation.
+-- Text columns are twice the product limit: H2 counts UTF-16 units, so an emoji takes two.
 CREATE TABLE spaces (
     id               VARCHAR(32)   NOT NULL PRIMARY KEY,
     host_id          VARCHAR(32)   NOT NULL REFERENCES users (id),
-    title            VARCHAR(120)  NOT NULL,
-    description      VARCHAR(2000),
-    language         VARCHAR(16)   NOT NULL,
+    title            VARCHAR(240)  NOT NULL,
+    description      VARCHAR(4000),
+    language         VARCHAR(35)   NOT NULL,
     state            VARCHAR(16)   NOT NULL,
     recording_policy VARCHAR(32)   NOT NULL,
     scheduled_start  TIMESTAMP WITH TIME ZONE,
@@ -67,7 +68,7 @@ CREATE TABLE notifications (
     user_id    VARCHAR(32)  NOT NULL REFERENCES users (id),
     kind       VARCHAR(32)  NOT NULL,
     space_id   VARCHAR(32)  REFERENCES spaces (id),
-    message    VARCHAR(500) NOT NULL,
+    message    VARCHAR(1000) NOT NULL,
     created_at TIMESTAMP WITH TIME ZONE NOT NULL,
     read_at    TIMESTAMP WITH TIME ZONE
 );

@@ -25,6 +25,14 @@ public final class AccountRoutes {
     record RoleBody(Role role) {
     }
 
+    /** The answer to a browser login (the token travels in the cookie only). */
+    record LoginView(User user, SessionView session) {
+    }
+
+    /** The answer to an API login: the token, shown this once. */
+    record TokenView(String token, User user, SessionView session) {
+    }
+
     /** A session as its owner sees it: never the token. */
     record SessionView(String id, Session.Kind kind, String name, Instant createdAt, Instant expiresAt,
             boolean current) {
@@ -63,19 +71,18 @@ public final class AccountRoutes {
     private ApiResponse login(ApiRequest req) {
         LoginBody b = req.body(LoginBody.class);
         AccountService.IssuedSession s = accounts.login(b.handle(), b.password(), Session.Kind.COOKIE, null);
-        return ApiResponse.ok(Map.of("user", s.user(), "session", view(s.session(), s.session().id())))
+        return ApiResponse.ok(new LoginView(s.user(), view(s.session(), s.session().id())))
                 .cookie(Cookies.session(s.token(), cfg.sessionTtl(), cfg.cookieSecure()));
     }
 
     private ApiResponse issueToken(ApiRequest req) {
         TokenBody b = req.body(TokenBody.class);
-        String name = b.name() == null ? null : b.name().strip();
-        if (name != null && name.length() > 64) {
-            throw StentorException.badRequest("invalid_name", "A token name has at most 64 characters.");
+        String name = b.name() == null || b.name().isBlank() ? null : b.name().strip();
+        if (name != null && (name.length() > 64 || name.codePoints().anyMatch(Character::isISOControl))) {
+            throw StentorException.badRequest("invalid_name", "A token name has at most 64 characters, none of them control characters.");
         }
         AccountService.IssuedSession s = accounts.login(b.handle(), b.password(), Session.Kind.BEARER, name);
-        return ApiResponse.created(Map.of("token", s.token(), "user", s.user(),
-                "session", view(s.session(), s.session().id())));
+        return ApiResponse.created(new TokenView(s.token(), s.user(), view(s.session(), s.session().id())));
     }
 
     private ApiResponse logout(ApiRequest req) {

@@ -114,6 +114,10 @@ public final class AccountService {
     public User setRole(String handle, Role role) {
         User user = users.findByHandle(handle)
                 .orElseThrow(() -> StentorException.notFound("user_not_found", "No user with handle " + handle + "."));
+        if (user.role() == Role.ADMIN && role != Role.ADMIN && users.countByRole(Role.ADMIN) <= 1) {
+            throw StentorException.conflict("last_admin", "@" + user.handle()
+                    + " is the last admin; make someone else admin first.");
+        }
         users.updateRole(user.id(), role);
         return new User(user.id(), user.handle(), user.displayName(), role, user.createdAt());
     }

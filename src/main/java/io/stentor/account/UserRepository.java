@@ -71,6 +71,11 @@ public final class UserRepository {
                 .map((rs, ctx) -> new Credentials(user(rs, ctx), rs.getString("password_hash"))).findOne());
     }
 
+    int countByRole(Role role) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users WHERE role = :role")
+                .bind("role", role.name()).mapTo(Integer.class).one());
+    }
+
     void updateRole(String userId, Role role) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE users SET role = :role WHERE id = :id")
                 .bind("role", role.name()).bind("id", userId).execute());

@@ -10,6 +10,14 @@ import java.util.Map;
 /** The caller's notifications list and their live events stream ({@code /api/v1/me/events}). */
 public final class NotificationRoutes {
 
+    /** The inbox: newest first, with how many are unread. */
+    record Inbox(java.util.List<Notification> notifications, int unread) {
+    }
+
+    /** First message of the user stream. */
+    record Hello(String type, io.stentor.account.User user) {
+    }
+
     private final Notifier notifier;
 
     public NotificationRoutes(Notifier notifier) {
@@ -20,8 +28,7 @@ public final class NotificationRoutes {
         r.get("/api/v1/me/notifications", req -> {
             Caller c = req.requireCaller();
             int limit = req.queryInt("limit", 50, 1, 500);
-            return ApiResponse.ok(Map.of("notifications", notifier.list(c.userId(), limit),
-                    "unread", notifier.unread(c.userId())));
+            return ApiResponse.ok(new Inbox(notifier.list(c.userId(), limit), notifier.unread(c.userId())));
         });
         r.post("/api/v1/me/notifications/read", req -> {
             notifier.markAllRead(req.requireCaller().userId());
@@ -35,7 +42,7 @@ public final class NotificationRoutes {
                 @Override
                 public void onOpen() {
                     sub = notifier.subscribe(c.userId(), peer::send);
-                    peer.send(Json.write(Map.of("type", "hello", "user", c.user())));
+                    peer.send(Json.write(new Hello("hello", c.user())));
                 }
 
                 @Override

@@ -8,13 +8,17 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+
 
 /**
  * Tells users about things: stores a notification for each (the in-app list) and pushes it at once
  * to their live events stream when they are connected. Blocking (database); thread-safe.
  */
 public final class Notifier {
+
+    /** A notification as pushed on the user stream. */
+    record Pushed(String type, Notification notification) {
+    }
 
     private final NotificationRepository repo;
     private final EventTopics userTopics = new EventTopics();
@@ -38,7 +42,7 @@ public final class Notifier {
         for (String userId : userIds) {
             Notification n = rows.get(i++);
             if (userTopics.subscribers(userId) > 0) {
-                userTopics.publish(userId, Json.write(Map.of("type", "notification", "notification", n)));
+                userTopics.publish(userId, Json.write(new Pushed("notification", n)));
             }
         }
     }

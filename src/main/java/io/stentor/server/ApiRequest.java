@@ -103,11 +103,6 @@ public final class ApiRequest {
         return Json.read(body, type);
     }
 
-    /** The body when one was sent, else {@code fallback}: for requests whose body is optional. */
-    public <T> T bodyOr(Class<T> type, T fallback) {
-        return body.length == 0 ? fallback : body(type);
-    }
-
     public Optional<Caller> caller() {
         if (caller == null) {
             String token = bearerToken().or(this::sessionCookie).orElse(null);

@@ -11,6 +11,10 @@ import java.util.Map;
 /** Operator endpoints ({@code /healthz}, {@code /readyz}, {@code /metrics}), the home page and the API document. */
 final class OpsRoutes {
 
+    /** The readiness answer. */
+    record Readiness(String status, String database) {
+    }
+
     private final Database db;
     private final PrometheusMeterRegistry registry;
     private final byte[] homePage = resource("/web/index.html");
@@ -26,9 +30,9 @@ final class OpsRoutes {
         r.get("/readyz", req -> {
             try {
                 db.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one());
-                return ApiResponse.ok(Map.of("status", "ready", "database", "ok"));
+                return ApiResponse.ok(new Readiness("ready", "ok"));
             } catch (RuntimeException e) {
-                return ApiResponse.status(503, Map.of("status", "unavailable", "database", "down"))
+                return ApiResponse.status(503, new Readiness("unavailable", "down"))
                         .header("Retry-After", "5");
             }
         });

@@ -48,10 +48,15 @@ public final class SpaceRoutes {
         r.post(base, this::create);
         r.get(base, this::list);
         r.get(one, req -> ApiResponse.ok(spaces.detail(req.param("id"), req.caller())));
-        r.patch(one, req -> ApiResponse.ok(view(spaces.edit(req.requireCaller(), req.param("id"),
-                req.body(SpaceService.SpaceEdit.class)))));
-        r.post(one + "/reschedule", req -> ApiResponse.ok(view(spaces.reschedule(req.requireCaller(), req.param("id"),
-                req.body(RescheduleBody.class).scheduledStart()))));
+        r.patch(one, req -> {
+            Caller caller = req.requireCaller();
+            return ApiResponse.ok(view(spaces.edit(caller, req.param("id"), req.body(SpaceService.SpaceEdit.class))));
+        });
+        r.post(one + "/reschedule", req -> {
+            Caller caller = req.requireCaller();
+            return ApiResponse.ok(view(spaces.reschedule(caller, req.param("id"),
+                    req.body(RescheduleBody.class).scheduledStart())));
+        });
         r.post(one + "/start", req -> ApiResponse.ok(view(spaces.start(req.requireCaller(), req.param("id")))));
         r.post(one + "/end", req -> ApiResponse.ok(view(spaces.end(req.requireCaller(), req.param("id")))));
         r.post(one + "/cancel", req -> ApiResponse.ok(view(spaces.cancel(req.requireCaller(), req.param("id")))));
@@ -64,7 +69,8 @@ public final class SpaceRoutes {
         });
         r.post(one + "/leave", req -> done(() -> stage.leave(req.requireCaller(), req.param("id"))));
         r.post(one + "/reactions", req -> {
-            stage.react(req.requireCaller(), req.param("id"), req.body(ReactionBody.class).emoji());
+            Caller caller = req.requireCaller();
+            stage.react(caller, req.param("id"), req.body(ReactionBody.class).emoji());
             return ApiResponse.status(202, Map.of("accepted", true));
         });
 
@@ -76,15 +82,19 @@ public final class SpaceRoutes {
                 stage.denyRequest(req.requireCaller(), req.param("id"), req.param("handle"))));
 
         r.post(one + "/invites", req -> {
+            Caller caller = req.requireCaller();
             InviteBody b = req.body(InviteBody.class);
-            stage.invite(req.requireCaller(), req.param("id"), required(b.handle(), "handle"), b.role());
+            stage.invite(caller, req.param("id"), required(b.handle(), "handle"), b.role());
             return ApiResponse.noContent();
         });
         r.post(one + "/invites/accept", req -> done(() -> stage.acceptInvite(req.requireCaller(), req.param("id"))));
         r.post(one + "/invites/decline", req -> done(() -> stage.declineInvite(req.requireCaller(), req.param("id"))));
 
-        r.put(one + "/stage/{handle}/role", req -> done(() -> stage.setRole(req.requireCaller(), req.param("id"),
-                req.param("handle"), req.body(RoleBody.class).role())));
+        r.put(one + "/stage/{handle}/role", req -> {
+            Caller caller = req.requireCaller();
+            stage.setRole(caller, req.param("id"), req.param("handle"), req.body(RoleBody.class).role());
+            return ApiResponse.noContent();
+        });
         r.post(one + "/stage/{handle}/mute", req -> done(() ->
                 stage.mute(req.requireCaller(), req.param("id"), req.param("handle"))));
         r.post(one + "/stage/{handle}/unmute", req -> done(() ->
@@ -92,8 +102,11 @@ public final class SpaceRoutes {
         r.post(one + "/stage/{handle}/audience", req -> done(() ->
                 stage.moveToAudience(req.requireCaller(), req.param("id"), req.param("handle"))));
 
-        r.post(one + "/blocks", req -> done(() -> stage.block(req.requireCaller(), req.param("id"),
-                required(req.body(BlockBody.class).handle(), "handle"))));
+        r.post(one + "/blocks", req -> {
+            Caller caller = req.requireCaller();
+            stage.block(caller, req.param("id"), required(req.body(BlockBody.class).handle(), "handle"));
+            return ApiResponse.noContent();
+        });
         r.delete(one + "/blocks/{handle}", req -> done(() ->
                 stage.unblock(req.requireCaller(), req.param("id"), req.param("handle"))));
 
@@ -119,8 +132,9 @@ public final class SpaceRoutes {
     }
 
     /**
-     * The events stream. Anyone may watch a space's events; an anonymous watcher of a live space
-     * counts as a listener while connected, and a signed-in one who joined leaves when it closes.
+     * The events stream. Anyone may watch a space's events. An anonymous watcher counts as a
+     * listener while connected (from before the start, if it connected early); a signed-in user
+     * counts from {@code join} to {@code leave} (or the end), however many connections they hold.
      */
     private WebSocketEndpoint.Session openEvents(ApiRequest req, WebSocketEndpoint.Peer peer) {
         String spaceId = req.param("id");
@@ -144,7 +158,7 @@ public final class SpaceRoutes {
             @Override
             public void onOpen() {
                 held.release(snapshot);
-                if (caller.isEmpty() && s.state() == SpaceState.LIVE) {
+                if (caller.isEmpty() && s.state().isActive()) {
                     stage.joinAnonymous(spaceId, anonKey);
                 }
             }
@@ -154,8 +168,6 @@ public final class SpaceRoutes {
                 close(sub);
                 if (caller.isEmpty()) {
                     stage.leaveAnonymous(spaceId, anonKey);
-                } else if (spaces.audience.leave(spaceId, caller.get().userId())) {
-                    spaces.hub.audienceChanged(spaceId);
                 }
             }
         };

@@ -142,14 +142,14 @@ public final class SpaceService {
     }
 
     public Space reschedule(Caller caller, String id, Instant when) {
+        if (when == null) {
+            throw StentorException.badRequest("invalid_field", "Field 'scheduledStart' is required.");
+        }
         Space next = locks.with(id, () -> {
             Space s = requireHost(caller, get(id));
             if (s.state() != SpaceState.SCHEDULED) {
                 throw StentorException.conflict("not_scheduled", "Only a scheduled space can be rescheduled; this one is "
                         + s.state().name().toLowerCase() + ".");
-            }
-            if (when == null) {
-                throw StentorException.badRequest("invalid_field", "Field 'scheduledStart' is required.");
             }
             checkFuture(when, now());
             Space r = new Space(s.id(), s.hostId(), s.title(), s.description(), s.language(), s.state(),
@@ -271,7 +271,7 @@ public final class SpaceService {
     }
 
     private static String language(String raw) {
-        if (!LANGUAGE.matcher(raw).matches()) {
+        if (!LANGUAGE.matcher(raw).matches()) { // at most 30 characters: fits the column
             throw StentorException.badRequest("invalid_language", "A language is a code like 'en', 'de' or 'pt-BR'.");
         }
         return raw;

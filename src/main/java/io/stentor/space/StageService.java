@@ -77,12 +77,12 @@ public final class StageService {
         if (emoji == null || !REACTIONS.contains(emoji)) {
             throw StentorException.badRequest("invalid_reaction", "Reactions are one of: " + String.join(" ", REACTIONS));
         }
-        if (!reactionLimiter.tryAcquire(caller.userId())) {
-            throw StentorException.tooManyRequests("rate_limited", "Too many reactions; slow down.");
-        }
         Space s = spaces.get(spaceId);
         SpaceService.requireLive(s);
         requireNotBlocked(spaceId, caller.userId());
+        if (!reactionLimiter.tryAcquire(caller.userId())) {
+            throw StentorException.tooManyRequests("rate_limited", "Too many reactions; slow down.");
+        }
         hub.react(spaceId, emoji);
     }
 
@@ -131,7 +131,9 @@ public final class StageService {
     public void denyRequest(Caller caller, String spaceId, String handle) {
         User target = user(handle);
         spaces.locks.with(spaceId, () -> {
-            requireRunner(caller, spaces.get(spaceId));
+            Space s = spaces.get(spaceId);
+            SpaceService.requireActive(s);
+            requireRunner(caller, s);
             if (!repo.removeRequest(spaceId, target.id())) {
                 throw StentorException.notFound("no_request", target.handle() + " has no pending request to speak.");
             }
@@ -155,7 +157,10 @@ public final class StageService {
             if (r == StageRole.COHOST && me.role() != StageRole.HOST) {
                 throw StentorException.forbidden("not_host", "Only the host may invite co-hosts.");
             }
-            requireNotBlocked(spaceId, target.id());
+            if (repo.isBlocked(spaceId, target.id())) {
+                throw StentorException.conflict("user_blocked", target.handle()
+                        + " is blocked in this space; unblock them first.");
+            }
             if (member(spaceId, target.id()).isPresent()) {
                 throw StentorException.conflict("already_on_stage", target.handle() + " is already on stage.");
             }
@@ -164,7 +169,8 @@ public final class StageService {
         });
         hub.publish(spaceId, new SpaceEvent.InviteChanged("created", views.user(target.id()), r));
         notifier.notify(List.of(target.id()), Notification.Kind.STAGE_INVITE, spaceId,
-                caller.user().displayName() + " invited you to speak in \"" + s.title() + "\".");
+                caller.user().displayName() + " invited you " + (r == StageRole.COHOST ? "to co-host" : "to speak")
+                        + " in \"" + s.title() + "\".");
     }
 
     public void acceptInvite(Caller caller, String spaceId) {
@@ -196,7 +202,7 @@ public final class StageService {
             throw StentorException.badRequest("invalid_role", "A stage role is 'speaker' or 'cohost'.");
         }
         User target = user(handle);
-        spaces.locks.with(spaceId, () -> {
+        boolean changed = spaces.locks.with(spaceId, () -> {
             Space s = spaces.get(spaceId);
             SpaceService.requireActive(s);
             if (requireRunner(caller, s).role() != StageRole.HOST) {
@@ -206,13 +212,16 @@ public final class StageService {
             if (m.role() == StageRole.HOST) {
                 throw StentorException.forbidden("is_host", "The host's role cannot be changed.");
             }
-            if (m.role() != role) {
-                checkCapacity(spaceId, role);
-                repo.updateMember(spaceId, new StageMember(m.userId(), role, m.muted(), m.mutedByHost(), m.since()));
+            if (m.role() == role) {
+                return false;
             }
-            return null;
+            checkCapacity(spaceId, role);
+            repo.updateMember(spaceId, new StageMember(m.userId(), role, m.muted(), m.mutedByHost(), m.since()));
+            return true;
         });
-        publishStage(spaceId, "role", target.id());
+        if (changed) {
+            publishStage(spaceId, "role", target.id());
+        }
     }
 
     public void mute(Caller caller, String spaceId, String handle) {
@@ -267,6 +276,7 @@ public final class StageService {
         User target = user(handle);
         spaces.locks.with(spaceId, () -> {
             Space s = spaces.get(spaceId);
+            SpaceService.requireActive(s);
             StageMember m = onStage(spaceId, target);
             if (m.role() == StageRole.HOST) {
                 throw StentorException.forbidden("is_host", "The host stays on stage; end the space instead.");
@@ -292,6 +302,7 @@ public final class StageService {
         User target = user(handle);
         spaces.locks.with(spaceId, () -> {
             Space s = spaces.get(spaceId);
+            SpaceService.requireActive(s);
             StageMember me = requireRunner(caller, s);
             if (target.id().equals(s.hostId()) || target.id().equals(caller.userId())) {
                 throw StentorException.forbidden("cannot_block", "You cannot remove " + target.handle() + ".");

@@ -120,6 +120,18 @@ class BadInputTest {
     }
 
     @Test
+    void limitsCountCharactersNotBytesSoEmojiFitToTheLimit() {
+        String title = "🎙".repeat(120);
+        Api.Res r = user.post("/api/v1/spaces", Map.of("title", title, "language", "zh-Hant-TW"));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().at("/space/title").asText()).isEqualTo(title);
+        assertThat(user.post("/api/v1/spaces", Map.of("title", "x", "language", "abc-abcdefgh-abcdefgh-abcdefgh")).status())
+                .isEqualTo(201);
+        assertThat(user.post("/api/v1/spaces", Map.of("title", "x", "language", "abc-abcdefgh-abcdefgh-abcdefgh-abcd")).error())
+                .isEqualTo("invalid_language");
+    }
+
+    @Test
     void oversizedHeadersAre431() throws Exception {
         String response = raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(4000) + "\r\n\r\n");
         assertThat(response).startsWith("HTTP/1.1 431");

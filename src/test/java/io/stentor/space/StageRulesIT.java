@@ -158,6 +158,21 @@ class StageRulesIT {
     }
 
     @Test
+    void anonymousWatchersWhoArriveEarlyCountOnceTheSpaceIsLive() {
+        Api.Res r = host.post("/api/v1/spaces", Map.of("title", "Early birds",
+                "scheduledStart", java.time.Instant.now().plusSeconds(3600).toString()));
+        String id = r.json().at("/space/id").asText();
+        try (EventsClient early = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events", null)) {
+            early.awaitType("snapshot", m -> m.at("/space/state").asText().equals("scheduled"));
+            host.post("/api/v1/spaces/" + id + "/start");
+            early.awaitType("state", m -> m.get("change").asText().equals("started"));
+            assertThat(host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt()).isEqualTo(1);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
+                host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt() == 0);
+    }
+
+    @Test
     void scheduledSpacesCanBeCancelledAndFollowersAreTold() {
         Api.Res r = host.post("/api/v1/spaces", Map.of("title", "Maybe later",
                 "scheduledStart", java.time.Instant.now().plusSeconds(3600).toString()));
