@@ -225,23 +225,7 @@ public final class StageService {
     }
 
     public void mute(Caller caller, String spaceId, String handle) {
-        User target = user(handle);
-        spaces.locks.with(spaceId, () -> {
-            Space s = spaces.get(spaceId);
-            SpaceService.requireActive(s);
-            StageMember m = onStage(spaceId, target);
-            if (target.id().equals(caller.userId())) {
-                repo.updateMember(spaceId, new StageMember(m.userId(), m.role(), true, m.mutedByHost(), m.since()));
-                return null;
-            }
-            StageMember me = requireRunner(caller, s);
-            if (m.role() == StageRole.HOST || (m.role() == StageRole.COHOST && me.role() != StageRole.HOST)) {
-                throw StentorException.forbidden("cannot_mute", "You cannot mute " + target.handle() + ".");
-            }
-            repo.updateMember(spaceId, new StageMember(m.userId(), m.role(), true, true, m.since()));
-            return null;
-        });
-        publishStage(spaceId, "muted", target.id());
+        changeMute(caller, spaceId, handle, true);
     }
 
     /**
@@ -249,26 +233,30 @@ public final class StageService {
      * co-host "unmuting" someone else only lifts their mute, leaving the microphone to its owner.
      */
     public void unmute(Caller caller, String spaceId, String handle) {
+        changeMute(caller, spaceId, handle, false);
+    }
+
+    private void changeMute(Caller caller, String spaceId, String handle, boolean mute) {
         User target = user(handle);
         spaces.locks.with(spaceId, () -> {
             Space s = spaces.get(spaceId);
             SpaceService.requireActive(s);
             StageMember m = onStage(spaceId, target);
-            if (target.id().equals(caller.userId())) {
-                if (m.mutedByHost()) {
-                    throw StentorException.forbidden("muted_by_host", "A host muted you; ask them to lift it.");
-                }
-                repo.updateMember(spaceId, new StageMember(m.userId(), m.role(), false, false, m.since()));
-                return null;
+            boolean self = target.id().equals(caller.userId());
+            if (self && !mute && m.mutedByHost()) {
+                throw StentorException.forbidden("muted_by_host", "A host muted you; ask them to lift it.");
             }
-            StageMember me = requireRunner(caller, s);
-            if (m.role() == StageRole.HOST || (m.role() == StageRole.COHOST && me.role() != StageRole.HOST)) {
-                throw StentorException.forbidden("cannot_unmute", "You cannot lift " + target.handle() + "'s mute.");
+            if (!self && !outranks(requireRunner(caller, s), m)) {
+                throw StentorException.forbidden(mute ? "cannot_mute" : "cannot_unmute",
+                        "You cannot " + (mute ? "mute " : "lift the mute of ") + target.handle() + ".");
             }
-            repo.updateMember(spaceId, new StageMember(m.userId(), m.role(), m.muted(), false, m.since()));
+            // Self: the microphone follows the request. Others: a host mute sets both flags; lifting clears only the lock.
+            boolean muted = self ? mute : (mute || m.muted());
+            boolean byHost = self ? (mute && m.mutedByHost()) : mute;
+            repo.updateMember(spaceId, new StageMember(m.userId(), m.role(), muted, byHost, m.since()));
             return null;
         });
-        publishStage(spaceId, "unmuted", target.id());
+        publishStage(spaceId, mute ? "muted" : "unmuted", target.id());
     }
 
     /** Moves someone from the stage back to the audience (or oneself: leaving the stage). */
@@ -281,11 +269,8 @@ public final class StageService {
             if (m.role() == StageRole.HOST) {
                 throw StentorException.forbidden("is_host", "The host stays on stage; end the space instead.");
             }
-            if (!target.id().equals(caller.userId())) {
-                StageMember me = requireRunner(caller, s);
-                if (m.role() == StageRole.COHOST && me.role() != StageRole.HOST) {
-                    throw StentorException.forbidden("not_host", "Only the host may move a co-host to the audience.");
-                }
+            if (!target.id().equals(caller.userId()) && !outranks(requireRunner(caller, s), m)) {
+                throw StentorException.forbidden("not_host", "Only the host may move a co-host to the audience.");
             }
             repo.removeMember(spaceId, target.id());
             if (s.state() == SpaceState.LIVE) {
@@ -351,6 +336,15 @@ public final class StageService {
             throw StentorException.conflict("stage_full", "The stage already has " + max + " "
                     + (role == StageRole.COHOST ? "co-hosts" : "speakers") + ".");
         }
+    }
+
+    /** The host outranks everyone else on stage; a co-host outranks speakers only. */
+    private static boolean outranks(StageMember me, StageMember other) {
+        return switch (me.role()) {
+            case HOST -> other.role() != StageRole.HOST;
+            case COHOST -> other.role() == StageRole.SPEAKER;
+            case SPEAKER -> false;
+        };
     }
 
     /** The caller's stage membership if they host or co-host (an admin counts as host); else 403. */
