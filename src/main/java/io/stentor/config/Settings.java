@@ -17,6 +17,9 @@ public final class Settings {
             new Setting("http.header-read-timeout", "10s", "Time a client has to send a complete request head."),
             new Setting("http.idle-timeout", "60s", "Idle keep-alive connections are closed after this."),
             new Setting("http.max-websocket-frame-bytes", "65536", "Largest WebSocket frame a client may send."),
+            new Setting("http.write-buffer-bytes", "32768", "Bytes queued for one connection before it counts as slow "
+                    + "(listeners then lose frames)."),
+            new Setting("http.socket-send-buffer", "0", "Kernel send buffer per connection in bytes; 0 leaves the OS default."),
             new Setting("data.dir", "./data", "Directory for the embedded database and recordings."),
             new Setting("db.url", "", "JDBC URL; empty means the embedded H2 database in data.dir. "
                     + "Example: jdbc:postgresql://127.0.0.1:5432/stentor"),
@@ -30,7 +33,17 @@ public final class Settings {
             new Setting("auth.hash-concurrency", "2", "Password hashes computed at once; more wait in line."),
             new Setting("space.reactions-per-second", "5", "Reactions one user may send per second (burst: 2x)."),
             new Setting("space.list-limit", "100", "Most spaces returned by one list request."),
-            new Setting("events.flush-interval", "1s", "How often listener counts and reactions are sent to clients."));
+            new Setting("events.flush-interval", "1s", "How often listener counts and reactions are sent to clients."),
+            new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
+            new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
+            new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),
+            new Setting("media.max-concealed-frames", "5", "Lost frames concealed in a row before a speaker counts as silent."),
+            new Setting("media.max-packet-bytes", "512", "Largest Opus packet a speaker may send; larger is dropped."),
+            new Setting("media.max-behind-frames", "250", "Frames a listener may miss in a row (socket full) before it is disconnected."),
+            new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),
+            new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings: at most this much is lost in a crash."),
+            new Setting("media.recordings-dir", "", "Where recordings go; empty means data.dir/recordings."),
+            new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."));
 
     private Settings() {
     }

@@ -10,11 +10,11 @@ import java.util.regex.Pattern;
  * All of Stentor's configuration, one section per feature. Built once at start-up by
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
-public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events) {
+public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media) {
 
     /** The HTTP server and its limits. */
     public record Http(String host, int port, int maxHeaderBytes, int maxBodyBytes, Duration headerReadTimeout,
-            Duration idleTimeout, int maxWebSocketFrameBytes) {
+            Duration idleTimeout, int maxWebSocketFrameBytes, int writeBufferBytes, int socketSendBuffer) {
     }
 
     /** Where data lives. An empty {@code url} means embedded H2 under {@code dataDir}. */
@@ -41,6 +41,11 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
     public record Events(Duration flushInterval) {
     }
 
+    /** The media plane: codec, buffers, limits, recordings. */
+    public record Media(String codec, int bitrate, int jitterFrames, int maxConcealedFrames, int maxPacketBytes,
+            int maxBehindFrames, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads) {
+    }
+
     static StentorConfig from(Map<String, String> v) {
         Reader r = new Reader(v);
         return new StentorConfig(
@@ -48,7 +53,9 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("http.max-header-bytes", 1024, 1 << 20),
                         r.integer("http.max-body-bytes", 1024, 1 << 30),
                         r.duration("http.header-read-timeout"), r.duration("http.idle-timeout"),
-                        r.integer("http.max-websocket-frame-bytes", 1024, 16 << 20)),
+                        r.integer("http.max-websocket-frame-bytes", 1024, 16 << 20),
+                        r.integer("http.write-buffer-bytes", 1024, 64 << 20),
+                        r.integer("http.socket-send-buffer", 0, 64 << 20)),
                 new Database(Path.of(r.string("data.dir")), r.string("db.url"), r.string("db.user"),
                         r.string("db.password"), r.integer("db.pool-size", 1, 1000)),
                 new Auth(r.duration("auth.session-ttl"), r.bool("auth.cookie-secure"),
@@ -56,7 +63,14 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("auth.argon2-iterations", 1, 100),
                         r.integer("auth.hash-concurrency", 1, 1024)),
                 new Spaces(r.integer("space.reactions-per-second", 1, 1000), r.integer("space.list-limit", 1, 10_000)),
-                new Events(r.duration("events.flush-interval")));
+                new Events(r.duration("events.flush-interval")),
+                new Media(r.oneOf("media.codec", "auto", "native", "java"), r.integer("media.bitrate", 6000, 510_000),
+                        r.integer("media.jitter-frames", 1, 30), r.integer("media.max-concealed-frames", 0, 50),
+                        r.integer("media.max-packet-bytes", 16, 1275), r.integer("media.max-behind-frames", 5, 3000),
+                        r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 50),
+                        r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")
+                                : Path.of(r.string("media.recordings-dir")),
+                        r.integer("media.clock-threads", 0, 256)));
     }
 
     /** Parses typed values, naming the setting in every error. */
@@ -82,6 +96,16 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
             } catch (NumberFormatException e) {
                 throw new ConfigException(key + " must be a whole number, got '" + s + "'");
             }
+        }
+
+        String oneOf(String key, String... allowed) {
+            String s = string(key);
+            for (String a : allowed) {
+                if (a.equals(s)) {
+                    return s;
+                }
+            }
+            throw new ConfigException(key + " must be one of " + String.join(", ", allowed) + ", got '" + s + "'");
         }
 
         boolean bool(String key) {

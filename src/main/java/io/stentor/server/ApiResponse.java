@@ -14,6 +14,10 @@ public final class ApiResponse {
     final String contentType;
     final Map<String, String> headers = new LinkedHashMap<>();
     final List<String> setCookies = new ArrayList<>();
+    /** For streaming responses: who takes the connection once the head is written; else null. */
+    StreamTakeover takeover;
+    /** For file responses: the file, sent with Range support and zero-copy; else null. */
+    java.nio.file.Path file;
 
     private ApiResponse(int status, Object jsonBody, byte[] rawBody, String contentType) {
         this.status = status;
@@ -40,6 +44,24 @@ public final class ApiResponse {
 
     public static ApiResponse raw(int status, String contentType, byte[] body) {
         return new ApiResponse(status, null, body, contentType);
+    }
+
+    /**
+     * An endless (or long) body written by someone else: the server writes this response's status
+     * and headers without a Content-Length, strips HTTP handling from the connection, and hands
+     * the channel over. The connection closes when the stream ends.
+     */
+    public static ApiResponse stream(String contentType, StreamTakeover takeover) {
+        ApiResponse r = new ApiResponse(200, null, null, contentType);
+        r.takeover = takeover;
+        return r;
+    }
+
+    /** A file, served with {@code Accept-Ranges} and single-range {@code Range} requests (206, 416). */
+    public static ApiResponse file(java.nio.file.Path file, String contentType) {
+        ApiResponse r = new ApiResponse(200, null, null, contentType);
+        r.file = file;
+        return r;
     }
 
     public ApiResponse header(String name, String value) {

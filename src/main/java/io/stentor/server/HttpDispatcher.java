@@ -81,7 +81,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
                     : ErrorResponses.of(StentorException.Kind.METHOD_NOT_ALLOWED, "method_not_allowed",
                             method + " is not allowed here; use " + String.join(", ", allowed) + ".")
                             .header("Allow", String.join(", ", allowed));
-            enqueue(ctx, () -> res, "unmatched", method, keepAlive);
+            enqueue(ctx, () -> res, "unmatched", method, keepAlive, null);
             return;
         }
         Router.Route route = match.get().route();
@@ -90,31 +90,76 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (route.socket() != null) {
             if (!isUpgrade(req.headers())) {
                 enqueue(ctx, () -> ErrorResponses.of(StentorException.Kind.BAD_REQUEST, "websocket_required",
-                        "This is a WebSocket endpoint; connect with a WebSocket client."), route.pattern(), method, keepAlive);
+                        "This is a WebSocket endpoint; connect with a WebSocket client."), route.pattern(), method, keepAlive,
+                        null);
                 return;
             }
             upgrade(ctx, req.retain(), request, route);
             return;
         }
-        enqueue(ctx, () -> route.handler().handle(request), route.pattern(), method, keepAlive);
+        enqueue(ctx, () -> route.handler().handle(request), route.pattern(), method, keepAlive,
+                req.headers().get(HttpHeaderNames.RANGE));
     }
 
     private void enqueue(ChannelHandlerContext ctx, java.util.function.Supplier<ApiResponse> work, String route,
-            String method, boolean keepAlive) {
+            String method, boolean keepAlive, String range) {
         tail = tail.thenComposeAsync(ignored -> {
             long start = System.nanoTime();
-            FullHttpResponse out = render(work, method, route);
+            ApiResponse res = run(work, method, route);
+            if (res.takeover != null) {
+                metrics.record(route, method, res.status, System.nanoTime() - start);
+                ctx.executor().execute(() -> stream(ctx, res));
+                return new CompletableFuture<Void>(); // the connection is no longer ours: nothing follows
+            }
+            if (res.file != null) {
+                return FileResponses.send(ctx, res, range, keepAlive, status ->
+                        metrics.record(route, method, status, System.nanoTime() - start), () -> inFlight--);
+            }
+            FullHttpResponse out = render(res, method, route);
             metrics.record(route, method, out.status().code(), System.nanoTime() - start);
             return send(ctx, out, keepAlive);
         }, blocking);
     }
 
-    private static FullHttpResponse render(java.util.function.Supplier<ApiResponse> work, String method, String route) {
+    private static ApiResponse run(java.util.function.Supplier<ApiResponse> work, String method, String route) {
         try {
-            return toNetty(work.get());
+            return work.get();
+        } catch (Throwable t) {
+            return ErrorResponses.of(t, method + " " + route);
+        }
+    }
+
+    private static FullHttpResponse render(ApiResponse res, String method, String route) {
+        try {
+            return toNetty(res);
         } catch (Throwable t) {
             return toNetty(ErrorResponses.of(t, method + " " + route));
         }
+    }
+
+    /**
+     * Writes a streaming response's head (no Content-Length: the body runs until the connection
+     * closes, as Icecast does), strips the HTTP handlers, and hands the raw channel over.
+     */
+    private void stream(ChannelHandlerContext ctx, ApiResponse res) {
+        io.netty.handler.codec.http.HttpResponse head = new io.netty.handler.codec.http.DefaultHttpResponse(
+                HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(res.status));
+        HttpHeaders h = head.headers();
+        h.set(HttpHeaderNames.CONTENT_TYPE, res.contentType);
+        h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store");
+        h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        res.headers.forEach(h::set);
+        var channel = ctx.channel();
+        var pipeline = ctx.pipeline();
+        // The head is encoded synchronously by the codec during write, so the codec can go right after.
+        channel.writeAndFlush(head);
+        for (String name : new String[] {"head-timeout", "idle", "body", "codec"}) {
+            if (pipeline.get(name) != null) {
+                pipeline.remove(name);
+            }
+        }
+        pipeline.replace(this, "discard", new DiscardInbound());
+        res.takeover.takeOver(channel);
     }
 
     private CompletableFuture<Void> send(ChannelHandlerContext ctx, FullHttpResponse out, boolean keepAlive) {

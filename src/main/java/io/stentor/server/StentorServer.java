@@ -22,6 +22,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.stentor.account.AccountRoutes;
 import io.stentor.account.AccountService;
 import io.stentor.config.StentorConfig;
+import io.stentor.media.MediaPlane;
+import io.stentor.media.MediaRoutes;
 import io.stentor.notification.NotificationRoutes;
 import io.stentor.notification.Notifier;
 import io.stentor.space.Audience;
@@ -56,16 +58,18 @@ public final class StentorServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ExecutorService blocking;
     private final SpaceEventHub hub;
+    private final MediaPlane media;
     private final Channel listener;
     private final Router router;
 
     private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking,
-            SpaceEventHub hub, Channel listener, Router router) {
+            SpaceEventHub hub, MediaPlane media, Channel listener, Router router) {
         this.db = db;
         this.boss = boss;
         this.workers = workers;
         this.blocking = blocking;
         this.hub = hub;
+        this.media = media;
         this.listener = listener;
         this.router = router;
     }
@@ -88,12 +92,15 @@ public final class StentorServer implements AutoCloseable {
         SpaceEventHub hub = new SpaceEventHub(audience, cfg.events().flushInterval());
         SpaceService spaces = new SpaceService(db.jdbi(), accounts.users(), audience, hub, notifier, clock);
         StageService stage = new StageService(spaces, notifier, cfg.spaces().reactionsPerSecond());
+        MediaPlane media = new MediaPlane(cfg.media(), spaces, db.jdbi(), registry, clock);
 
         Router router = new Router();
         new OpsRoutes(db, registry).register(router);
         new AccountRoutes(accounts, cfg.auth()).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
+        new MediaRoutes(media, spaces, stage).register(router);
+        media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
                 .description("Spaces that are live now").register(registry);
@@ -112,10 +119,15 @@ public final class StentorServer implements AutoCloseable {
                     .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 4096)
                     .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
+                            cfg.http().writeBufferBytes() / 2, cfg.http().writeBufferBytes()))
                     .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
                             new HttpMetrics(registry)));
+            if (cfg.http().socketSendBuffer() > 0) {
+                b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
+            }
             Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
-            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, ch, router);
+            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, media, ch, router);
             LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
                     cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
             return server;
@@ -123,6 +135,7 @@ public final class StentorServer implements AutoCloseable {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
             blocking.shutdownNow();
+            media.close();
             hub.close();
             db.close();
             throw e;
@@ -145,6 +158,7 @@ public final class StentorServer implements AutoCloseable {
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdownNow();
+        media.close();
         hub.close();
         db.close();
     }

@@ -36,9 +36,11 @@ final class WebSocketBridge extends SimpleChannelInboundHandler<WebSocketFrame> 
             ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
         } else if (frame instanceof CloseWebSocketFrame close) {
             ctx.writeAndFlush(close.retainedDuplicate()).addListener(ChannelFutureListener.CLOSE);
-        } else if (frame instanceof BinaryWebSocketFrame) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(1003, "this endpoint takes text messages only"))
-                    .addListener(ChannelFutureListener.CLOSE);
+        } else if (frame instanceof BinaryWebSocketFrame binary) {
+            if (!session.onBinary(binary.content())) {
+                ctx.writeAndFlush(new CloseWebSocketFrame(1003, "this endpoint takes text messages only"))
+                        .addListener(ChannelFutureListener.CLOSE);
+            }
         }
         // Pong and continuation frames need no answer.
     }
@@ -103,6 +105,11 @@ final class WebSocketBridge extends SimpleChannelInboundHandler<WebSocketFrame> 
         @Override
         public boolean isWritable() {
             return channel.isWritable();
+        }
+
+        @Override
+        public Channel channel() {
+            return channel;
         }
     }
 }

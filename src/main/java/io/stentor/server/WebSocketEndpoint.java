@@ -20,6 +20,12 @@ public interface WebSocketEndpoint {
 
         /** False when the client is not keeping up (its outbound buffer is full). */
         boolean isWritable();
+
+        /**
+         * The underlying channel, for the media plane's fan-out, which writes pre-framed shared
+         * buffers straight to sockets. Other features should not need it.
+         */
+        io.netty.channel.Channel channel();
     }
 
     /** Callbacks for one open connection; called on the connection's event loop, so they must not block. */
@@ -29,6 +35,15 @@ public interface WebSocketEndpoint {
         }
 
         default void onText(String text) {
+        }
+
+        /**
+         * A binary message; the buffer is only valid during the call (it is released afterwards).
+         * Returns false when this endpoint does not take binary messages (the connection is then
+         * closed with 1003).
+         */
+        default boolean onBinary(io.netty.buffer.ByteBuf data) {
+            return false;
         }
 
         void onClose();

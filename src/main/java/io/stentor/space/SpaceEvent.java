@@ -20,7 +20,8 @@ import java.util.Map;
         @JsonSubTypes.Type(SpaceEvent.Snapshot.class), @JsonSubTypes.Type(SpaceEvent.StateChanged.class),
         @JsonSubTypes.Type(SpaceEvent.StageChanged.class), @JsonSubTypes.Type(SpaceEvent.RequestsChanged.class),
         @JsonSubTypes.Type(SpaceEvent.InviteChanged.class), @JsonSubTypes.Type(SpaceEvent.Removed.class),
-        @JsonSubTypes.Type(SpaceEvent.AudienceCount.class), @JsonSubTypes.Type(SpaceEvent.Reactions.class)})
+        @JsonSubTypes.Type(SpaceEvent.AudienceCount.class), @JsonSubTypes.Type(SpaceEvent.Reactions.class),
+        @JsonSubTypes.Type(SpaceEvent.Levels.class)})
 public sealed interface SpaceEvent {
 
     /** First message on every connection: the whole current state. */
@@ -57,6 +58,11 @@ public sealed interface SpaceEvent {
     /** Listener count, sent at most once per flush interval, only when it changed. */
     @JsonTypeName("audience")
     record AudienceCount(int listeners) implements SpaceEvent {
+    }
+
+    /** Speaking indicators: each connected speaker's peak level (0..1) over the last ~250 ms. */
+    @JsonTypeName("levels")
+    record Levels(Map<String, Double> levels) implements SpaceEvent {
     }
 
     /** Reactions since the last flush, counted by emoji. */

@@ -24,6 +24,7 @@ public final class SpaceEventHub implements AutoCloseable {
     private static final com.fasterxml.jackson.databind.ObjectWriter WRITER = Json.MAPPER.writerFor(SpaceEvent.class);
 
     private final EventTopics topics = new EventTopics();
+    private final java.util.List<SpaceObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Audience audience;
     private final Set<String> audienceDirty = ConcurrentHashMap.newKeySet();
     private final Map<String, Map<String, LongAdder>> reactions = new ConcurrentHashMap<>();
@@ -43,8 +44,25 @@ public final class SpaceEventHub implements AutoCloseable {
         return topics.subscribe(spaceId, sink);
     }
 
+    /** Adds an in-process observer that sees every event before clients do. */
+    public void observe(SpaceObserver observer) {
+        observers.add(observer);
+    }
+
     void publish(String spaceId, SpaceEvent event) {
+        for (SpaceObserver o : observers) {
+            try {
+                o.onEvent(spaceId, event);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(SpaceEventHub.class).error("space observer failed", e);
+            }
+        }
         topics.publish(spaceId, encode(event));
+    }
+
+    /** Speaking levels from the media plane (a few times a second while anyone speaks). */
+    public void publishLevels(String spaceId, java.util.Map<String, Double> levels) {
+        topics.publish(spaceId, encode(new SpaceEvent.Levels(levels)));
     }
 
     static byte[] encode(SpaceEvent event) {

@@ -103,6 +103,40 @@ public final class SpaceService {
                 audience.count(id));
     }
 
+    /** Spaces live right now (for the media plane after a restart). */
+    public List<Space> live() {
+        return repo.list(SpaceState.LIVE, null, 100_000);
+    }
+
+    /** The stage as stored: who is on it, with roles and mutes. */
+    public List<StageMember> stage(String spaceId) {
+        return repo.stage(spaceId);
+    }
+
+    /** Handles of the given stage members, by user id. */
+    public java.util.Map<String, String> stageHandles(List<StageMember> stage) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        views.stage(stage).forEach(v -> out.put(v.user().id(), v.user().handle()));
+        return out;
+    }
+
+    public boolean isBlocked(String spaceId, String userId) {
+        return repo.isBlocked(spaceId, userId);
+    }
+
+    /** Lets lists and details show replays (wired at start-up by the server). */
+    public void replays(ReplayCatalog catalog) {
+        views.replays(catalog);
+    }
+
+    public SpaceEventHub events() {
+        return hub;
+    }
+
+    public Audience audience() {
+        return audience;
+    }
+
     public int liveCount() {
         return repo.count(SpaceState.LIVE);
     }
@@ -123,6 +157,9 @@ public final class SpaceService {
                 scheduled ? SpaceState.SCHEDULED : SpaceState.LIVE, policy, n.scheduledStart(), scheduled ? null : now,
                 null, now, now);
         repo.insert(s, new StageMember(caller.userId(), StageRole.HOST, false, false, now));
+        if (!scheduled) {
+            hub.publish(s.id(), new SpaceEvent.StateChanged("started", views.space(s)));
+        }
         return s;
     }
 
@@ -215,6 +252,11 @@ public final class SpaceService {
     public void unfollow(Caller caller, String id) {
         get(id);
         repo.unfollow(id, caller.userId());
+    }
+
+    /** The space, if the caller hosts it or is an admin; else 403. */
+    public Space hostedBy(Caller caller, String id) {
+        return requireHost(caller, get(id));
     }
 
     // ---- rules shared with the stage

@@ -23,7 +23,7 @@ public final class SpaceViews {
 
     public record SpaceView(String id, String title, String description, String language, SpaceState state,
             RecordingPolicy recordingPolicy, UserRef host, Instant scheduledStart, Instant startedAt,
-            Instant endedAt, Instant createdAt, int listeners) {
+            Instant endedAt, Instant createdAt, int listeners, Replay replay) {
     }
 
     public record StageMemberView(UserRef user, StageRole role, boolean muted, boolean mutedByHost) {
@@ -46,10 +46,15 @@ public final class SpaceViews {
 
     private final UserRepository users;
     private final Audience audience;
+    private volatile ReplayCatalog replays = ReplayCatalog.NONE;
 
     SpaceViews(UserRepository users, Audience audience) {
         this.users = users;
         this.audience = audience;
+    }
+
+    void replays(ReplayCatalog catalog) {
+        this.replays = catalog;
     }
 
     SpaceView space(Space s) {
@@ -58,13 +63,15 @@ public final class SpaceViews {
 
     List<SpaceView> spaces(List<Space> spaces) {
         Map<String, UserRef> refs = refs(spaces.stream().map(Space::hostId).toList());
-        return spaces.stream().map(s -> view(s, refs.get(s.hostId()))).toList();
+        List<String> ended = spaces.stream().filter(s -> s.state() == SpaceState.ENDED).map(Space::id).toList();
+        Map<String, Replay> replayById = ended.isEmpty() ? Map.of() : replays.replays(ended);
+        return spaces.stream().map(s -> view(s, refs.get(s.hostId()), replayById.get(s.id()))).toList();
     }
 
-    private SpaceView view(Space s, UserRef host) {
+    private SpaceView view(Space s, UserRef host, Replay replay) {
         return new SpaceView(s.id(), s.title(), s.description(), s.language(), s.state(), s.recordingPolicy(), host,
                 s.scheduledStart(), s.startedAt(), s.endedAt(), s.createdAt(),
-                s.state() == SpaceState.LIVE ? audience.count(s.id()) : 0);
+                s.state() == SpaceState.LIVE ? audience.count(s.id()) : 0, replay);
     }
 
     List<StageMemberView> stage(List<StageMember> members) {

@@ -60,14 +60,17 @@ public final class StageService {
         }
     }
 
-    /** An anonymous listener (an events connection without a login); undo with {@link #leaveAnonymous}. */
-    void joinAnonymous(String spaceId, String connectionKey) {
+    /**
+     * A listener known by a key (a user id, or a connection id for anonymous listeners) joins the
+     * audience count; undo with {@link #removeListener}. Used by event and media connections.
+     */
+    public void addListener(String spaceId, String connectionKey) {
         if (audience.join(spaceId, connectionKey)) {
             hub.audienceChanged(spaceId);
         }
     }
 
-    void leaveAnonymous(String spaceId, String connectionKey) {
+    public void removeListener(String spaceId, String connectionKey) {
         if (audience.leave(spaceId, connectionKey)) {
             hub.audienceChanged(spaceId);
         }

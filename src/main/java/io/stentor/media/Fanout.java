@@ -1,0 +1,211 @@
+package io.stentor.media;
+
+import io.micrometer.core.instrument.Timer;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.EventExecutor;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes one shared, pre-framed buffer to every listener of one output (a space's WebSocket tier,
+ * or its Ogg tier). Listeners are grouped by their event loop, and each loop gets one task per
+ * frame that writes to all of its listeners, so the caller (the mixer) never touches a socket and
+ * no per-listener task is queued. Each listener gets a recycled duplicate of the same bytes: no
+ * copy, no encode. A listener whose socket is full loses the frame; one that stays full for
+ * {@code maxBehindFrames} is sent a farewell and closed. Nothing a listener does slows the mixer
+ * or the other listeners.
+ *
+ * <p>{@link #publish} is called by one thread (the mixer); {@link #add} from any thread.
+ */
+public final class Fanout {
+
+    /** Bytes a listener needs right before its first shared buffer (e.g. Ogg headers numbered to fit); may return null. */
+    @FunctionalInterface
+    public interface Preamble {
+        ByteBuf before(long firstSequence);
+    }
+
+    /** Bytes sent to a listener that is cut off for being too slow; may return null. */
+    @FunctionalInterface
+    public interface Farewell {
+        ByteBuf bytes();
+    }
+
+    private final Map<EventExecutor, Group> groups = new ConcurrentHashMap<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final MediaStage stage;
+    private final Timer serverLatency;
+    private final Runnable onSlowDisconnect;
+    private final int maxBehindFrames;
+    private final Preamble preamble;
+    private final Farewell farewell;
+    private volatile int flushEvery = 1;
+
+    public Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames,
+            Preamble preamble, Farewell farewell) {
+        this.stage = stage;
+        this.serverLatency = serverLatency;
+        this.onSlowDisconnect = onSlowDisconnect;
+        this.maxBehindFrames = maxBehindFrames;
+        this.preamble = preamble;
+        this.farewell = farewell;
+    }
+
+    /** Adds a listener; {@code onGone} runs (on its event loop) once it is closed, for whatever reason. */
+    public void add(Channel ch, Runnable onGone) {
+        EventExecutor loop = ch.eventLoop();
+        loop.execute(() -> {
+            if (!ch.isActive()) {
+                onGone.run();
+                return;
+            }
+            Group g = groups.computeIfAbsent(loop, Group::new);
+            Listener l = new Listener(ch);
+            g.add(l);
+            size.incrementAndGet();
+            ch.closeFuture().addListener(f -> {
+                g.remove(l);
+                size.decrementAndGet();
+                onGone.run();
+            });
+        });
+    }
+
+    /**
+     * Sends {@code frame} to every listener. Takes over the caller's reference: the caller must not
+     * release it. {@code arrivalNanos} is when the oldest audio in it reached the server (for the
+     * server-added latency histogram), or 0 when not applicable.
+     */
+    public void publish(ByteBuf frame, long sequence, long arrivalNanos) {
+        boolean flush = sequence % flushEvery == 0;
+        for (Group g : groups.values()) {
+            frame.retain(); // one reference per loop task, released by the task
+            g.loop.execute(() -> g.deliver(frame, sequence, arrivalNanos, flush));
+        }
+        frame.release(); // the caller's reference
+    }
+
+    public int size() {
+        return size.get();
+    }
+
+    /** Frames per socket flush: 1 sends each frame at once; more coalesce several into one write. */
+    public void flushEvery(int frames) {
+        this.flushEvery = Math.max(1, frames);
+    }
+
+    public int flushEvery() {
+        return flushEvery;
+    }
+
+    /** Closes every listener (the space ended), after sending each the {@code goodbye} bytes when given. */
+    public void closeAll(Farewell goodbye) {
+        for (Group g : groups.values()) {
+            g.loop.execute(() -> g.closeAll(goodbye));
+        }
+    }
+
+    private static final class Listener {
+        final Channel channel;
+        int index;
+        int behind;
+        boolean started;
+
+        Listener(Channel channel) {
+            this.channel = channel;
+        }
+    }
+
+    /** The listeners of one event loop; touched only on that loop. */
+    private final class Group {
+        final EventExecutor loop;
+        final ArrayList<Listener> listeners = new ArrayList<>();
+
+        Group(EventExecutor loop) {
+            this.loop = loop;
+        }
+
+        void add(Listener l) {
+            l.index = listeners.size();
+            listeners.add(l);
+        }
+
+        void remove(Listener l) {
+            int i = l.index;
+            if (i < listeners.size() && listeners.get(i) == l) {
+                Listener last = listeners.remove(listeners.size() - 1);
+                if (last != l) {
+                    listeners.set(i, last);
+                    last.index = i;
+                }
+            }
+        }
+
+        void deliver(ByteBuf frame, long sequence, long arrivalNanos, boolean flush) {
+            try {
+                int written = 0;
+                for (int i = 0; i < listeners.size(); i++) {
+                    Listener l = listeners.get(i);
+                    Channel ch = l.channel;
+                    boolean first = !l.started;
+                    if (first) {
+                        l.started = true;
+                        ByteBuf pre = preamble == null ? null : preamble.before(sequence);
+                        if (pre != null) {
+                            ch.write(pre, ch.voidPromise());
+                        }
+                    }
+                    if (ch.isWritable()) {
+                        // A recycled duplicate: own indexes, shared bytes; the channel releases it once written.
+                        ch.write(frame.retainedDuplicate(), ch.voidPromise());
+                        if (flush || first) {
+                            ch.flush();
+                        }
+                        l.behind = 0;
+                        written++;
+                    } else {
+                        stage.drop(DropReason.SLOW_LISTENER);
+                        if (++l.behind > maxBehindFrames) {
+                            cutOff(l);
+                        }
+                    }
+                }
+                stage.out(written);
+                if (arrivalNanos != 0 && written > 0) {
+                    serverLatency.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);
+                }
+            } finally {
+                frame.release(); // this task's reference
+            }
+        }
+
+        private void cutOff(Listener l) {
+            Channel ch = l.channel;
+            l.behind = Integer.MIN_VALUE; // only once
+            onSlowDisconnect.run();
+            ByteBuf bye = farewell == null ? null : farewell.bytes();
+            if (bye != null) {
+                ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+                ch.eventLoop().schedule(() -> ch.close(), 2, TimeUnit.SECONDS); // if even that cannot drain
+            } else {
+                ch.close();
+            }
+        }
+
+        void closeAll(Farewell goodbye) {
+            for (Listener l : new ArrayList<>(listeners)) {
+                ByteBuf bye = goodbye == null ? null : goodbye.bytes();
+                if (bye != null) {
+                    l.channel.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
+                } else {
+                    l.channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package io.stentor.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.stentor.account.Caller;
+import io.stentor.error.StentorException;
+import io.stentor.media.codec.OpusPackets;
+import io.stentor.server.ApiRequest;
+import io.stentor.server.ApiResponse;
+import io.stentor.server.Json;
+import io.stentor.server.Router;
+import io.stentor.server.WebSocketEndpoint;
+import io.stentor.space.Space;
+import io.stentor.space.SpaceService;
+import io.stentor.space.SpaceState;
+import io.stentor.space.StageService;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The media endpoints: speak and listen over WebSocket, the Icecast-compatible Ogg stream, and the
+ * replay. Formats are in docs/PROTOCOL.md.
+ */
+public final class MediaRoutes {
+
+    /** Tells speakers which slot (the {@code source} byte of forwarded packets) is whose. */
+    record Slots(String type, Map<Integer, String> slots) {
+    }
+
+    /** A replay's details. */
+    record ReplayView(String url, long durationMillis, long bytes, boolean published) {
+    }
+
+    private final MediaPlane plane;
+    private final SpaceService spaces;
+    private final StageService stage;
+    private final AtomicLong connectionIds = new AtomicLong();
+
+    public MediaRoutes(MediaPlane plane, SpaceService spaces, StageService stage) {
+        this.plane = plane;
+        this.spaces = spaces;
+        this.stage = stage;
+    }
+
+    public void register(Router r) {
+        r.webSocket("/api/v1/spaces/{id}/speak", this::speak);
+        r.webSocket("/api/v1/spaces/{id}/listen", this::listen);
+        r.get("/spaces/{id}/live.opus", this::liveOgg);
+        r.get("/spaces/{id}/replay.opus", this::replayFile);
+        r.get("/api/v1/spaces/{id}/replay", req -> ApiResponse.ok(replayView(req)));
+        r.post("/api/v1/spaces/{id}/replay/publish", req -> {
+            Space s = spaces.hostedBy(req.requireCaller(), req.param("id"));
+            Recording rec = readyRecording(s.id());
+            plane.recordings().publish(s.id());
+            return ApiResponse.ok(new ReplayView(url(s.id()), rec.durationMillis(), rec.bytes(), true));
+        });
+        r.delete("/api/v1/spaces/{id}/replay", req -> {
+            Space s = spaces.hostedBy(req.requireCaller(), req.param("id"));
+            Recording rec = readyRecording(s.id());
+            try {
+                Files.deleteIfExists(rec.file());
+            } catch (IOException e) {
+                throw new StentorException(StentorException.Kind.UNAVAILABLE, "remove_failed",
+                        "The replay file could not be removed; try again.");
+            }
+            plane.recordings().removed(s.id());
+            return ApiResponse.noContent();
+        });
+    }
+
+    // ---- speaking
+
+    private WebSocketEndpoint.Session speak(ApiRequest req, WebSocketEndpoint.Peer peer) {
+        Caller caller = req.requireCaller();
+        String spaceId = req.param("id");
+        LiveSpace ls = liveSpace(spaceId);
+        LiveSpace.StageSeat seat = ls.seat(caller.userId());
+        if (seat == null) {
+            throw StentorException.forbidden("not_on_stage", "Only people on stage may speak; ask to speak first.");
+        }
+        return new WebSocketEndpoint.Session() {
+            private SpeakerChannel speaker;
+
+            @Override
+            public void onOpen() {
+                speaker = ls.addSpeaker(caller.userId(), caller.user().handle(), peer.channel(),
+                        plane.codec().newDecoder());
+                if (speaker == null) {
+                    peer.close(4009, "already speaking from another connection");
+                    return;
+                }
+                announceSlots(ls);
+            }
+
+            @Override
+            public boolean onBinary(ByteBuf data) {
+                if (speaker != null) {
+                    ingest(ls, speaker, data);
+                }
+                return true;
+            }
+
+            @Override
+            public void onClose() {
+                if (speaker != null) {
+                    ls.removeSpeaker(speaker);
+                    announceSlots(ls);
+                }
+            }
+        };
+    }
+
+    /** Checks one speaker message cheaply, in order of cost, and hands it to the space. */
+    private void ingest(LiveSpace ls, SpeakerChannel speaker, ByteBuf data) {
+        long arrival = System.nanoTime();
+        MediaStage in = plane.ingestStage;
+        in.in();
+        if (data.readableBytes() - MediaWire.HEADER_BYTES > plane.cfg.maxPacketBytes()) {
+            in.drop(DropReason.OVERSIZED);
+            return;
+        }
+        if (!speaker.withinRate()) {
+            in.drop(DropReason.FLOOD);
+            return;
+        }
+        MediaWire.Packet p = MediaWire.parse(data, bad -> in.drop(DropReason.MALFORMED));
+        if (p == null) {
+            return;
+        }
+        if (!OpusPackets.check(p.opus(), plane.cfg.maxPacketBytes()).accepted()) {
+            in.drop(DropReason.INVALID_OPUS);
+            return;
+        }
+        in.out();
+        ls.ingest(speaker, p, arrival);
+    }
+
+    private void announceSlots(LiveSpace ls) {
+        byte[] json = Json.write(new Slots("slots", ls.slotsByHandle()));
+        for (SpeakerChannel s : ls.speakersNow()) {
+            s.channel.writeAndFlush(new TextWebSocketFrame(io.netty.buffer.Unpooled.wrappedBuffer(json)));
+        }
+    }
+
+    // ---- listening
+
+    private WebSocketEndpoint.Session listen(ApiRequest req, WebSocketEndpoint.Peer peer) {
+        String spaceId = req.param("id");
+        liveSpace(spaceId);
+        String key = listenerKey(req, spaceId);
+        return new WebSocketEndpoint.Session() {
+            @Override
+            public void onOpen() {
+                stage.addListener(spaceId, key);
+                if (!plane.listen(spaceId, peer.channel(), () -> stage.removeListener(spaceId, key))) {
+                    stage.removeListener(spaceId, key);
+                    peer.close(1000, "the space has ended");
+                }
+            }
+
+            @Override
+            public void onClose() {
+                // The fan-out tells us when the listener is gone (onGone above).
+            }
+        };
+    }
+
+    private ApiResponse liveOgg(ApiRequest req) {
+        String spaceId = req.param("id");
+        LiveSpace ls = liveSpace(spaceId);
+        Space s = spaces.get(spaceId);
+        String key = listenerKey(req, spaceId);
+        return ApiResponse.stream("audio/ogg", ch -> {
+            stage.addListener(spaceId, key);
+            ls.ogg.add(ch, () -> stage.removeListener(spaceId, key));
+        }).header("icy-name", asciiOnly(s.title())).header("icy-pub", "0")
+                .header("Access-Control-Allow-Origin", "*");
+    }
+
+    /** Signed-in listeners count once however they listen; anonymous ones once per connection. */
+    private String listenerKey(ApiRequest req, String spaceId) {
+        Optional<Caller> caller = req.caller();
+        if (caller.isPresent() && spaces.isBlocked(spaceId, caller.get().userId())) {
+            throw StentorException.forbidden("blocked", "You were removed from this space.");
+        }
+        return caller.map(Caller::userId).orElseGet(() -> "media:" + connectionIds.incrementAndGet());
+    }
+
+    private LiveSpace liveSpace(String spaceId) {
+        Space s = spaces.get(spaceId);
+        if (s.state() != SpaceState.LIVE) {
+            throw StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()
+                    + ", not live.");
+        }
+        return plane.live(spaceId).orElseThrow(() -> new StentorException(StentorException.Kind.UNAVAILABLE,
+                "media_unavailable", "The audio of this space is not running on this server."));
+    }
+
+    // ---- replay
+
+    private ApiResponse replayFile(ApiRequest req) {
+        Recording rec = visibleRecording(req);
+        return ApiResponse.file(rec.file(), "audio/ogg").header("Cache-Control", "public, max-age=60");
+    }
+
+    private ReplayView replayView(ApiRequest req) {
+        Recording rec = visibleRecording(req);
+        return new ReplayView(url(rec.spaceId()), rec.durationMillis(), rec.bytes(), rec.published());
+    }
+
+    /** The recording if it is finished and the caller may hear it: published, or the host/an admin asks. */
+    private Recording visibleRecording(ApiRequest req) {
+        Space s = spaces.get(req.param("id"));
+        Recording rec = readyRecording(s.id());
+        if (!rec.published()) {
+            boolean host = req.caller().map(c -> c.isAdmin() || c.userId().equals(s.hostId())).orElse(false);
+            if (!host) {
+                throw StentorException.notFound("replay_not_published", "The replay of this space is not published yet.");
+            }
+        }
+        return rec;
+    }
+
+    private Recording readyRecording(String spaceId) {
+        return plane.recordings().find(spaceId).filter(r -> r.state() == Recording.State.READY)
+                .orElseThrow(() -> StentorException.notFound("no_replay", "This space has no replay (yet)."));
+    }
+
+    private static String url(String spaceId) {
+        return "/spaces/" + spaceId + "/replay.opus";
+    }
+
+    private static String asciiOnly(String s) {
+        return s.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+}

@@ -1,0 +1,13 @@
+package io.stentor.media;
+
+/** Where the mixer puts each encoded frame; called on the mixer's thread, once per 20 ms tick. */
+@FunctionalInterface
+interface MixOutput {
+
+    /**
+     * @param packet the encoded Opus packet, valid only during the call (copy what you keep)
+     * @param captureMicros the earliest capture time of the audio in it, or the tick time if nobody spoke
+     * @param arrivalNanos System.nanoTime() when that audio reached the server, 0 if nobody spoke
+     */
+    void frame(int sequence, long captureMicros, long arrivalNanos, byte[] packet, int length);
+}

@@ -1,0 +1,160 @@
+package io.stentor.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.stentor.media.ogg.OggOpusReader;
+import io.stentor.media.ogg.OggPacket;
+import io.stentor.support.Api;
+import io.stentor.support.EventsClient;
+import io.stentor.support.MediaClient;
+import io.stentor.support.TestServer;
+import io.stentor.support.Tones;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Audio through the real server: speakers send tones over the media WebSocket, the mixer mixes on
+ * its clock, listeners decode what arrives and find the tones.
+ */
+class MediaPlaneIT {
+
+    static TestServer ts;
+    static Api host;
+    static Api guest;
+
+    @BeforeAll
+    static void start() {
+        ts = new TestServer();
+        host = ts.api().registerAndLogin("mixhost");
+        guest = ts.api().registerAndLogin("mixguest");
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    /** A live space with the host and the guest on stage. */
+    static String liveSpaceWithTwoSpeakers(String title) {
+        String id = host.post("/api/v1/spaces", Map.of("title", title)).json().at("/space/id").asText();
+        assertThat(host.post("/api/v1/spaces/" + id + "/invites", Map.of("handle", "mixguest")).status()).isEqualTo(204);
+        assertThat(guest.post("/api/v1/spaces/" + id + "/invites/accept").status()).isEqualTo(204);
+        return id;
+    }
+
+    @Test
+    void twoSpeakersAreMixedForListenersAndHearEachOtherButNotThemselves() throws Exception {
+        String id = liveSpaceWithTwoSpeakers("Two tones");
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient a = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient b = MediaClient.speaker(ts, id, guest.token()).sendTone(660)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 100);
+            Thread.sleep(1000);
+
+            // The listener hears one mixed stream (source 0) containing both tones.
+            assertThat(listener.received()).allMatch(r -> r.source() == 0);
+            List<MediaClient.Received> frames = listener.received();
+            for (int i = 1; i < frames.size(); i++) {
+                assertThat(frames.get(i).sequence()).isEqualTo(frames.get(i - 1).sequence() + 1);
+            }
+            short[] mix = listener.decode(0, 50); // skip the first second (start-up)
+            int n = mix.length;
+            assertThat(Tones.shareAt(mix, 0, n, 440, 15)).as("440 Hz in the mix").isGreaterThan(0.25);
+            assertThat(Tones.shareAt(mix, 0, n, 660, 15)).as("660 Hz in the mix").isGreaterThan(0.25);
+
+            // Each speaker gets the other's own packets (one non-zero source), never their own.
+            assertThat(a.received()).isNotEmpty();
+            assertThat(b.received()).isNotEmpty();
+            int aSource = a.received().get(0).source();
+            int bSource = b.received().get(0).source();
+            assertThat(aSource).isNotZero().isNotEqualTo(bSource);
+            short[] heardByA = a.decode(aSource, 25);
+            short[] heardByB = b.decode(bSource, 25);
+            assertThat(Tones.shareAt(heardByA, 0, heardByA.length, 660, 15)).as("A hears B's 660 Hz").isGreaterThan(0.8);
+            assertThat(Tones.shareAt(heardByA, 0, heardByA.length, 440, 15)).as("A does not hear itself").isLessThan(0.05);
+            assertThat(Tones.shareAt(heardByB, 0, heardByB.length, 440, 15)).as("B hears A's 440 Hz").isGreaterThan(0.8);
+            assertThat(b.texts()).anyMatch(t -> t.contains("\"slots\"") && t.contains("mixhost"));
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void theHttpStreamIsValidOggOpusFromItsFirstByte() throws Exception {
+        String id = liveSpaceWithTwoSpeakers("Ogg");
+        try (MediaClient a = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+            Thread.sleep(600); // join mid-stream, not at the start
+            byte[] bytes = readFor(ts.baseUrl() + "/spaces/" + id + "/live.opus", 2500);
+            OggOpusReader reader = new OggOpusReader(new ByteArrayInputStream(bytes));
+            assertThat(reader.head().channels()).isEqualTo(1);
+            assertThat(reader.head().inputSampleRate()).isEqualTo(48_000);
+            assertThat(reader.tags().comments()).contains("TITLE=Ogg");
+            List<byte[]> packets = new ArrayList<>();
+            try {
+                for (Optional<OggPacket> p = reader.nextPacket(); p.isPresent(); p = reader.nextPacket()) {
+                    packets.add(p.get().data());
+                }
+            } catch (java.io.EOFException cutMidPage) {
+                // we hung up in the middle of a page: everything before it was whole
+            }
+            assertThat(packets.size()).isGreaterThan(50);
+            short[] pcm = decodeAll(packets);
+            assertThat(Tones.shareAt(pcm, 0, pcm.length, 440, 15)).isGreaterThan(0.6);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void speakingLevelsAreSentOnTheEventsChannel() throws Exception {
+        String id = liveSpaceWithTwoSpeakers("Levels");
+        try (EventsClient room = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events", null);
+             MediaClient a = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+            room.awaitType("levels", m -> m.at("/levels/mixhost").asDouble() > 0.1);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    static byte[] readFor(String url, long millis) throws Exception {
+        HttpResponse<InputStream> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("content-type")).contains("audio/ogg");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        long end = System.currentTimeMillis() + millis;
+        try (InputStream in = r.body()) {
+            byte[] buf = new byte[4096];
+            while (System.currentTimeMillis() < end) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                out.write(buf, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    static short[] decodeAll(List<byte[]> packets) throws Exception {
+        short[] pcm = new short[packets.size() * 960];
+        try (var dec = io.stentor.media.codec.OpusCodec.select("auto").newDecoder()) {
+            short[] frame = new short[960];
+            for (int i = 0; i < packets.size(); i++) {
+                dec.decode(packets.get(i), 0, packets.get(i).length, frame);
+                System.arraycopy(frame, 0, pcm, i * 960, 960);
+            }
+        }
+        return pcm;
+    }
+}
