@@ -155,10 +155,10 @@ public final class StentorServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        media.close(); // while the event loops still run, so listeners get their goodbye
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         blocking.shutdownNow();
-        media.close();
         hub.close();
         db.close();
     }

@@ -1,0 +1,198 @@
+package io.stentor.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.stentor.support.Api;
+import io.stentor.support.MediaClient;
+import io.stentor.support.TestServer;
+import io.stentor.support.Tones;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What goes wrong on real networks and with real clients, and what the server does about it. */
+class MediaRobustnessIT {
+
+    static TestServer ts;
+    static Api host;
+    static Api guest;
+
+    @BeforeAll
+    static void start() {
+        // Small buffers so that a listener that stops reading is noticed within seconds.
+        ts = new TestServer(Map.of("http.write-buffer-bytes", "4096", "http.socket-send-buffer", "4096",
+                "media.max-behind-frames", "50"));
+        host = ts.api().registerAndLogin("robhost");
+        guest = ts.api().registerAndLogin("robguest");
+    }
+
+    @AfterAll
+    static void stop() {
+        ts.close();
+    }
+
+    static String liveSpace(String title, boolean withGuest) {
+        String id = host.post("/api/v1/spaces", Map.of("title", title)).json().at("/space/id").asText();
+        if (withGuest) {
+            host.post("/api/v1/spaces/" + id + "/invites", Map.of("handle", "robguest"));
+            guest.post("/api/v1/spaces/" + id + "/invites/accept");
+        }
+        return id;
+    }
+
+    @Test
+    void lostAndReorderedPacketsStillGiveACleanToneWithoutGaps() throws Exception {
+        String id = liveSpace("Lossy", false);
+        MediaClient.Impairment lossy = new MediaClient.Impairment() {
+            @Override
+            public boolean drop(int seq) {
+                return seq % 10 == 3; // 10% loss
+            }
+
+            @Override
+            public boolean swapWithNext(int seq) {
+                return seq % 10 == 6; // and some reordering
+            }
+        };
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient speaker = MediaClient.speaker(ts, id, host.token()).sendTone(440, 0.3, lossy)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 150);
+            short[] pcm = listener.decode(0, 25);
+            assertThat(Tones.shareAt(pcm, 0, pcm.length, 440, 15)).isGreaterThan(0.85);
+            // Concealment fills each gap: no 20 ms stretch of silence inside the tone (it is ~0.2 RMS).
+            for (int f = 0; f + 960 <= pcm.length; f += 960) {
+                assertThat(Tones.rms(pcm, f, f + 960)).as("frame %d", f / 960).isGreaterThan(0.02);
+            }
+            assertThat(ts.api().get("/metrics").text()).containsPattern("stentor_media_packets_total\\{outcome=\"in\",stage=\"jitter\"} [1-9]");
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void aMutedSpeakerIsSilentOnTheFarSideWithin100MillisecondsOfAudio() throws Exception {
+        String id = liveSpace("Mute", true);
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient speaker = MediaClient.speaker(ts, id, guest.token()).sendTone(440)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 100);
+            int beforeMute = listener.received().size();
+            assertThat(host.post("/api/v1/spaces/" + id + "/stage/robguest/mute").status()).isEqualTo(204);
+            int atMute = listener.received().size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> listener.received().size() >= atMute + 50);
+            short[] pcm = listener.decode(0, 0);
+            // Count frames with the tone after the moment the mute was confirmed.
+            int loudAfter = 0;
+            for (int f = atMute; f < atMute + 50; f++) {
+                if (Tones.rms(pcm, f * 960, (f + 1) * 960) > 0.02) {
+                    loudAfter++;
+                }
+            }
+            assertThat(Tones.rms(pcm, (beforeMute - 10) * 960, beforeMute * 960)).as("audible before").isGreaterThan(0.1);
+            assertThat(loudAfter).as("frames still audible after the mute (20 ms each)").isLessThanOrEqualTo(5);
+            assertThat(ts.api().get("/metrics").text()).containsPattern("stentor_media_dropped_total\\{reason=\"muted\",stage=\"ingest\"} [1-9]");
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void malformedAndFloodedPacketsAreDroppedAndCountedAndTheOtherSpeakerIsUnaffected() throws Exception {
+        String id = liveSpace("Junk", true);
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient good = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient bad = MediaClient.speaker(ts, id, guest.token())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 50);
+            bad.sendRaw(new byte[] {1, 2, 3});                                    // shorter than the header
+            bad.sendRaw(header(0, new byte[] {(byte) 0xFC, 1, 2}));               // stereo TOC
+            bad.sendRaw(header(1, new byte[] {(byte) 0x18, 1, 2}));               // a 10 ms frame
+            bad.sendRaw(header(2, new byte[600]));                                // over media.max-packet-bytes
+            for (int i = 0; i < 300; i++) {                                       // far faster than real time
+                bad.sendRaw(header(3 + i, new byte[] {(byte) 0x78, 0x01, 0x02}));
+            }
+            int mark = listener.received().size();
+            await().atMost(Duration.ofSeconds(5)).until(() -> listener.received().size() >= mark + 100);
+            short[] pcm = listener.decode(0, mark);
+            assertThat(Tones.shareAt(pcm, 0, pcm.length, 440, 15)).isGreaterThan(0.8);
+            String m = ts.api().get("/metrics").text();
+            for (String reason : List.of("malformed", "invalid_opus", "oversized", "flood")) {
+                assertThat(m).containsPattern("stentor_media_dropped_total\\{reason=\"" + reason + "\",stage=\"ingest\"} [1-9]");
+            }
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void onlyPeopleOnStageMaySpeakAndRemovalCutsThemOff() throws Exception {
+        String id = liveSpace("Gate", true);
+        Api outsider = ts.api().registerAndLogin("outsider_" + id.substring(0, 4));
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> MediaClient.speaker(ts, id, outsider.token()));
+        assertThat(refused).isNotNull(); // the upgrade is answered 403
+        try (MediaClient guestMic = MediaClient.speaker(ts, id, guest.token()).sendTone(660)) {
+            Thread.sleep(300);
+            assertThat(host.post("/api/v1/spaces/" + id + "/stage/robguest/audience").status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(3)).until(() -> guestMic.closeCode() == 4003);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void aListenerThatStopsReadingLosesFramesThenIsCutOffAndNobodyElseNotices() throws Exception {
+        String id = liveSpace("Slow", false);
+        try (MediaClient speaker = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient healthy = MediaClient.listener(ts, id);
+             Socket stalled = new Socket()) {
+            stalled.setReceiveBufferSize(2048);
+            stalled.connect(new InetSocketAddress("127.0.0.1", ts.port()));
+            OutputStream out = stalled.getOutputStream();
+            String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
+            out.write(("GET /api/v1/spaces/" + id + "/listen HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // ...and never read again. Its frames pile up, then it is dropped.
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    metric("stentor_media_listeners_disconnected_total\\{reason=\"slow\"} (\\d+)") >= 1);
+            assertThat(metric("stentor_media_dropped_total\\{reason=\"slow_listener\",stage=\"fanout_ws\"} (\\d+)"))
+                    .isGreaterThan(0);
+            // The healthy listener got every frame, in order, the whole time.
+            List<MediaClient.Received> got = healthy.received();
+            assertThat(got.size()).isGreaterThan(100);
+            for (int i = 1; i < got.size(); i++) {
+                assertThat(got.get(i).sequence()).isEqualTo(got.get(i - 1).sequence() + 1);
+            }
+            InputStream in = stalled.getInputStream();
+            stalled.setSoTimeout(5000);
+            long read = 0;
+            try {
+                while (in.read(new byte[65536]) >= 0) {
+                    read++;
+                }
+            } catch (java.io.IOException reset) {
+                // closed by the server: what we want
+            }
+            assertThat(read).isGreaterThanOrEqualTo(0);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    private static double metric(String regex) {
+        Matcher m = Pattern.compile(regex).matcher(ts.api().get("/metrics").text());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    private static byte[] header(int seq, byte[] opus) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16 + opus.length);
+        b.put((byte) 1).put((byte) 0).putShort((short) 0).putInt(seq).putLong(System.currentTimeMillis() * 1000).put(opus);
+        return b.array();
+    }
+}
