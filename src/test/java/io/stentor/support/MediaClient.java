@@ -79,7 +79,11 @@ public final class MediaClient implements AutoCloseable {
     }
 
     public static MediaClient speaker(TestServer ts, String spaceId, String token) {
-        return new MediaClient(ts.baseUrl().replace("http", "ws") + "/api/v1/spaces/" + spaceId + "/speak", token);
+        return speakerAt(ts.baseUrl(), spaceId, token);
+    }
+
+    public static MediaClient speakerAt(String baseUrl, String spaceId, String token) {
+        return new MediaClient(baseUrl.replace("http", "ws") + "/api/v1/spaces/" + spaceId + "/speak", token);
     }
 
     /** Sends a tone in real time on a background thread until {@link #stopSending()}. */
