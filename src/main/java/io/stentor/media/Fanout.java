@@ -44,10 +44,12 @@ public final class Fanout {
     private final int maxBehindFrames;
     private final Preamble preamble;
     private final Farewell farewell;
-    private volatile int flushEvery = 1;
+    private final WriteCoalescing coalescing;
+    private long published;
 
     public Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames,
-            Preamble preamble, Farewell farewell) {
+            int maxFramesPerWrite, Preamble preamble, Farewell farewell) {
+        this.coalescing = new WriteCoalescing(maxFramesPerWrite);
         this.stage = stage;
         this.serverLatency = serverLatency;
         this.onSlowDisconnect = onSlowDisconnect;
@@ -82,7 +84,10 @@ public final class Fanout {
      * server-added latency histogram), or 0 when not applicable.
      */
     public void publish(ByteBuf frame, long sequence, long arrivalNanos) {
-        boolean flush = sequence % flushEvery == 0;
+        if (++published % 50 == 0) {
+            coalescing.adjust(groups.size());
+        }
+        boolean flush = sequence % coalescing.framesPerWrite() == 0;
         for (Group g : groups.values()) {
             frame.retain(); // one reference per loop task, released by the task
             g.loop.execute(() -> g.deliver(frame, sequence, arrivalNanos, flush));
@@ -94,13 +99,9 @@ public final class Fanout {
         return size.get();
     }
 
-    /** Frames per socket flush: 1 sends each frame at once; more coalesce several into one write. */
-    public void flushEvery(int frames) {
-        this.flushEvery = Math.max(1, frames);
-    }
-
+    /** Frames per socket write right now: 1 sends each frame at once; more coalesce (see {@link WriteCoalescing}). */
     public int flushEvery() {
-        return flushEvery;
+        return coalescing.framesPerWrite();
     }
 
     /** Closes every listener (the space ended), after sending each the {@code goodbye} bytes when given. */
@@ -147,6 +148,7 @@ public final class Fanout {
         }
 
         void deliver(ByteBuf frame, long sequence, long arrivalNanos, boolean flush) {
+            long start = System.nanoTime();
             try {
                 int written = 0;
                 for (int i = 0; i < listeners.size(); i++) {
@@ -181,6 +183,7 @@ public final class Fanout {
                 }
             } finally {
                 frame.release(); // this task's reference
+                coalescing.busy(System.nanoTime() - start);
             }
         }
 

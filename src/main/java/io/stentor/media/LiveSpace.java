@@ -65,9 +65,10 @@ final class LiveSpace implements MixOutput {
         this.levels = levels;
         this.mixer = new SpaceMixer(encoder, this, plane.mixStage);
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
-                plane.cfg.maxBehindFrames(), null, () -> closeFrame(4008, "too slow: reconnect"));
+                plane.cfg.maxBehindFrames(), plane.cfg.maxFramesPerWrite(), null,
+                () -> closeFrame(4008, "too slow: reconnect"));
         this.ogg = new Fanout(plane.oggStage, plane.serverLatency, plane::countSlowDisconnect,
-                Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()),
+                Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()), 1,
                 // Every listener starts with the same header pages; the shared audio pages follow (see OggOpusStream).
                 firstPageSeq -> Unpooled.wrappedBuffer(liveOgg.headerPages()), null);
     }
