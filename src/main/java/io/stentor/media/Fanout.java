@@ -84,6 +84,7 @@ public final class Fanout {
      * server-added latency histogram), or 0 when not applicable.
      */
     public void publish(ByteBuf frame, long sequence, long arrivalNanos) {
+        stage.in();
         if (++published % 50 == 0) {
             coalescing.adjust(groups.size());
         }

@@ -28,7 +28,8 @@ public final class JitterBuffer {
     private final int maxConcealed;
 
     private boolean playing;
-    private boolean played; // nextSeq is meaningful even while not playing: older packets are late
+    private boolean played; // lastPlayed is meaningful even while not playing: older packets are late
+    private int lastPlayed;
     private int nextSeq;
     private int buffered;
     private int concealedInARow;
@@ -48,7 +49,8 @@ public final class JitterBuffer {
 
     /** Stores a packet; {@code arrivalNanos} is System.nanoTime() at ingest (for latency). */
     public synchronized Offer offer(int seq, long captureMicros, long arrivalNanos, byte[] packet) {
-        if (!playing && played && seq - nextSeq < 0) {
+        if (!playing && played && seq - lastPlayed <= 0) {
+            // Only what was already played is late: a speaker resuming after a pause continues from there.
             return Offer.LATE;
         }
         if (playing) {
@@ -91,6 +93,7 @@ public final class JitterBuffer {
             polledPacket = p;
             polledCapture = captures[slot];
             polledArrival = arrivals[slot];
+            lastPlayed = seqs[slot];
             packets[slot] = null;
             buffered--;
             concealedInARow = 0;

@@ -47,6 +47,8 @@ final class LiveSpace implements MixOutput {
     private final Consumer<Map<String, Double>> levels;
     private final Map<String, SpeakerChannel> speakers = new ConcurrentHashMap<>();
     private final BitSet slots = new BitSet();
+    /** Signed-in listeners' connections, so that removing a user from the space also stops their audio. */
+    private final Map<String, java.util.Set<Channel>> listenersByUser = new ConcurrentHashMap<>();
     private volatile Map<String, StageSeat> stage = Map.of();
     private ScheduledFuture<?> clock;
     /** Held for a whole tick: whoever holds it knows no tick is using the codecs or the recorder. */
@@ -113,8 +115,17 @@ final class LiveSpace implements MixOutput {
 
     // ---- speakers
 
-    /** Registers a speaker's connection; null when they already speak from another connection. */
+    /**
+     * Registers a speaker's connection. A newer connection of the same speaker replaces the older
+     * one (closed with 4009), so a client reconnecting after a silent network drop is never locked out.
+     */
     SpeakerChannel addSpeaker(String userId, String handle, Channel ch, OpusCodec.Decoder decoder) {
+        SpeakerChannel old = speakers.get(userId);
+        if (old != null) {
+            removeSpeaker(old);
+            old.channel.writeAndFlush(closeFrame(4009, "replaced by a newer connection"))
+                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        }
         int slot;
         synchronized (slots) {
             slot = slots.nextClearBit(1);
@@ -158,6 +169,7 @@ final class LiveSpace implements MixOutput {
             plane.ingestStage.drop(DropReason.MUTED);
             return;
         }
+        plane.ingestStage.out();
         switch (s.jitter.offer(p.sequence(), p.captureMicros(), arrivalNanos, p.opus())) {
             case LATE -> plane.jitterStage.drop(DropReason.LATE);
             case DUPLICATE -> plane.jitterStage.drop(DropReason.DUPLICATE);
@@ -173,6 +185,7 @@ final class LiveSpace implements MixOutput {
         if (speakers.size() < 2) {
             return;
         }
+        plane.forwardStage.in();
         ByteBuf frame = MediaWire.webSocketFrame(ByteBufAllocator.DEFAULT, from.slot, p.sequence(), p.captureMicros(),
                 p.opus(), 0, p.opus().length);
         try {
@@ -197,6 +210,42 @@ final class LiveSpace implements MixOutput {
         Map<Integer, String> out = new LinkedHashMap<>();
         speakers.values().forEach(s -> out.put(s.slot, s.handle));
         return out;
+    }
+
+    // ---- listeners
+
+    void listenWebSocket(Channel ch, String userId, Runnable onGone) {
+        webSocket.add(ch, track(ch, userId, onGone));
+    }
+
+    void listenOgg(Channel ch, String userId, Runnable onGone) {
+        ogg.add(ch, track(ch, userId, onGone));
+    }
+
+    private Runnable track(Channel ch, String userId, Runnable onGone) {
+        if (userId == null) {
+            return onGone;
+        }
+        listenersByUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(ch);
+        return () -> {
+            listenersByUser.computeIfPresent(userId, (k, set) -> {
+                set.remove(ch);
+                return set.isEmpty() ? null : set;
+            });
+            onGone.run();
+        };
+    }
+
+    /** A user removed from the space: their audio stops now, on every connection. */
+    void kick(String userId) {
+        java.util.Set<Channel> chans = listenersByUser.remove(userId);
+        if (chans != null) {
+            for (Channel ch : chans) {
+                ch.writeAndFlush(ch.pipeline().get("discard") != null ? Unpooled.EMPTY_BUFFER
+                        : closeFrame(4003, "you were removed from this space"))
+                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            }
+        }
     }
 
     // ---- outputs (mixer thread)
@@ -244,11 +293,13 @@ final class LiveSpace implements MixOutput {
         if (clock != null) {
             clock.cancel(false);
         }
-        webSocket.closeAll(() -> closeFrame(1000, "the space has ended"));
+        // 1000: the space is over. 1012 (service restart): the server is stopping, the space goes on: reconnect.
+        int code = spaceEnded ? 1000 : 1012;
+        String why = spaceEnded ? "the space has ended" : "server restarting: reconnect";
+        webSocket.closeAll(() -> closeFrame(code, why));
         ogg.closeAll(null);
         for (SpeakerChannel s : speakers.values()) {
-            s.channel.writeAndFlush(closeFrame(1000, "the space has ended"))
-                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            s.channel.writeAndFlush(closeFrame(code, why)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
         }
         synchronized (tickLock) { // wait out a running tick; none starts after this
             closed = true;

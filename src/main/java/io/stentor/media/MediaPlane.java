@@ -110,6 +110,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             case SpaceEvent.StateChanged sc when sc.change().equals("started") -> open(spaces.get(spaceId));
             case SpaceEvent.StateChanged sc when sc.change().equals("ended") -> end(spaceId);
             case SpaceEvent.StageChanged st -> stage(spaceId, st.stage());
+            case SpaceEvent.Removed r -> live(spaceId).ifPresent(ls -> ls.kick(r.user().id()));
             default -> {
             }
         }
@@ -192,12 +193,12 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     }
 
     /** Adds a WebSocket listener's channel to a live space. */
-    boolean listen(String spaceId, Channel ch, Runnable onGone) {
+    boolean listen(String spaceId, Channel ch, String userId, Runnable onGone) {
         LiveSpace ls = live.get(spaceId);
         if (ls == null) {
             return false;
         }
-        ls.webSocket.add(ch, onGone);
+        ls.listenWebSocket(ch, userId, onGone);
         return true;
     }
 

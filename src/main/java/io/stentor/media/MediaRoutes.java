@@ -88,10 +88,6 @@ public final class MediaRoutes {
             public void onOpen() {
                 speaker = ls.addSpeaker(caller.userId(), caller.user().handle(), peer.channel(),
                         plane.codec().newDecoder());
-                if (speaker == null) {
-                    peer.close(4009, "already speaking from another connection");
-                    return;
-                }
                 announceSlots(ls);
             }
 
@@ -134,8 +130,7 @@ public final class MediaRoutes {
             in.drop(DropReason.INVALID_OPUS);
             return;
         }
-        in.out();
-        ls.ingest(speaker, p, arrival);
+        ls.ingest(speaker, p, arrival); // counts out, or drops as muted / no longer on stage
     }
 
     private void announceSlots(LiveSpace ls) {
@@ -150,13 +145,14 @@ public final class MediaRoutes {
     private WebSocketEndpoint.Session listen(ApiRequest req, WebSocketEndpoint.Peer peer) {
         String spaceId = req.param("id");
         liveSpace(spaceId);
-        String key = listenerKey(req, spaceId);
+        Listener who = listener(req, spaceId);
         return new WebSocketEndpoint.Session() {
             @Override
             public void onOpen() {
-                stage.addListener(spaceId, key);
-                if (!plane.listen(spaceId, peer.channel(), () -> stage.removeListener(spaceId, key))) {
-                    stage.removeListener(spaceId, key);
+                stage.addListener(spaceId, who.key(), who.connection());
+                Runnable gone = () -> stage.removeListener(spaceId, who.key(), who.connection());
+                if (!plane.listen(spaceId, peer.channel(), who.userId(), gone)) {
+                    gone.run();
                     peer.close(1000, "the space has ended");
                 }
             }
@@ -172,21 +168,26 @@ public final class MediaRoutes {
         String spaceId = req.param("id");
         LiveSpace ls = liveSpace(spaceId);
         Space s = spaces.get(spaceId);
-        String key = listenerKey(req, spaceId);
+        Listener who = listener(req, spaceId);
         return ApiResponse.stream("audio/ogg", ch -> {
-            stage.addListener(spaceId, key);
-            ls.ogg.add(ch, () -> stage.removeListener(spaceId, key));
+            stage.addListener(spaceId, who.key(), who.connection());
+            ls.listenOgg(ch, who.userId(), () -> stage.removeListener(spaceId, who.key(), who.connection()));
         }).header("icy-name", asciiOnly(s.title())).header("icy-pub", "0")
                 .header("Access-Control-Allow-Origin", "*");
     }
 
-    /** Signed-in listeners count once however they listen; anonymous ones once per connection. */
-    private String listenerKey(ApiRequest req, String spaceId) {
+    /** Who a media connection holds in the audience: the user (once however they listen), or itself if anonymous. */
+    private record Listener(String key, String connection, String userId) {
+    }
+
+    private Listener listener(ApiRequest req, String spaceId) {
         Optional<Caller> caller = req.caller();
         if (caller.isPresent() && spaces.isBlocked(spaceId, caller.get().userId())) {
             throw StentorException.forbidden("blocked", "You were removed from this space.");
         }
-        return caller.map(Caller::userId).orElseGet(() -> "media:" + connectionIds.incrementAndGet());
+        String connection = "media:" + connectionIds.incrementAndGet();
+        return caller.map(c -> new Listener(c.userId(), connection, c.userId()))
+                .orElseGet(() -> new Listener(connection, connection, null));
     }
 
     private LiveSpace liveSpace(String spaceId) {
@@ -203,7 +204,9 @@ public final class MediaRoutes {
 
     private ApiResponse replayFile(ApiRequest req) {
         Recording rec = visibleRecording(req);
-        return ApiResponse.file(rec.file(), "audio/ogg").header("Cache-Control", "public, max-age=60");
+        // A held replay fetched by its host must not be kept by shared caches.
+        return ApiResponse.file(rec.file(), "audio/ogg")
+                .header("Cache-Control", rec.published() ? "public, max-age=60" : "private, no-store");
     }
 
     private ReplayView replayView(ApiRequest req) {

@@ -148,7 +148,7 @@ final class Recorder {
             while (b.hasRemaining()) {
                 out.write(b);
             }
-            stage.out();
+            stage.out(); // one page
         } catch (IOException e) {
             // A full disk must not stop the live space: the recording is what suffers, visibly.
             stage.drop(DropReason.WRITE_FAILED);

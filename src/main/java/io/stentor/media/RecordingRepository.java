@@ -66,7 +66,7 @@ final class RecordingRepository implements ReplayCatalog {
             return Map.of();
         }
         List<Recording> rows = jdbi.withHandle(h -> h.createQuery(
-                "SELECT * FROM recordings WHERE state = 'READY' AND space_id IN (<ids>)")
+                "SELECT * FROM recordings WHERE state = 'READY' AND published = TRUE AND space_id IN (<ids>)")
                 .bindList("ids", List.copyOf(spaceIds)).map((rs, ctx) -> recording(rs)).list());
         return rows.stream().collect(Collectors.toMap(Recording::spaceId,
                 r -> new Replay("/spaces/" + r.spaceId() + "/replay.opus", r.durationMillis(), r.published())));

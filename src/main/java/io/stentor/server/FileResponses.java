@@ -27,6 +27,32 @@ final class FileResponses {
 
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
 
+    /** The bytes to send: all of them, or one range of a single-range request (RFC 9110 §14). */
+    record ByteRange(long start, long end, boolean partial) {
+
+        /** Null when the range cannot be satisfied (416); the whole file when there is no usable range. */
+        static ByteRange of(String header, long length) {
+            ByteRange all = new ByteRange(0, length - 1, false);
+            Matcher m = header == null ? null : RANGE.matcher(header.trim());
+            if (m == null || !m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                return all; // none, or a form we do not serve (several ranges): the whole file is a valid answer
+            }
+            if (m.group(1).isEmpty()) { // the last N bytes
+                long n = Long.parseLong(m.group(2));
+                return n == 0 ? null : new ByteRange(Math.max(0, length - n), length - 1, true);
+            }
+            long first = Long.parseLong(m.group(1));
+            long last = m.group(2).isEmpty() ? length - 1 : Long.parseLong(m.group(2));
+            if (!m.group(2).isEmpty() && last < first) {
+                return all; // invalid, so ignored
+            }
+            if (first >= length) {
+                return null;
+            }
+            return new ByteRange(first, Math.min(last, length - 1), true);
+        }
+    }
+
     private FileResponses() {
     }
 
@@ -41,33 +67,23 @@ final class FileResponses {
             return sendError(ctx, StentorException.notFound("file_not_found", "The file is gone."), keepAlive, recordStatus,
                     done);
         }
-        long start = 0;
-        long end = length - 1;
-        HttpResponseStatus status = HttpResponseStatus.OK;
-        if (range != null) {
-            Matcher m = RANGE.matcher(range.trim());
-            if (m.matches() && !(m.group(1).isEmpty() && m.group(2).isEmpty())) {
-                if (m.group(1).isEmpty()) { // the last N bytes
-                    start = Math.max(0, length - Long.parseLong(m.group(2)));
-                } else {
-                    start = Long.parseLong(m.group(1));
-                    end = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
-                }
-                if (start >= length || start > end) {
-                    closeQuietly(raf);
-                    HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                            HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
-                    r.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
-                    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-                    recordStatus.accept(416);
-                    return write(ctx, r, null, keepAlive, done);
-                }
-                status = HttpResponseStatus.PARTIAL_CONTENT;
-            }
+        ByteRange r = ByteRange.of(range, length);
+        if (r == null) {
+            closeQuietly(raf);
+            HttpResponse no = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+            no.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + length);
+            no.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+            recordStatus.accept(416);
+            return write(ctx, no, null, keepAlive, done);
         }
+        long start = r.start();
+        long end = r.end();
+        HttpResponseStatus status = r.partial() ? HttpResponseStatus.PARTIAL_CONTENT : HttpResponseStatus.OK;
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, res.contentType);
         head.headers().set(HttpHeaderNames.ACCEPT_RANGES, "bytes");
+        head.headers().set("X-Content-Type-Options", "nosniff");
+        head.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
         head.headers().set(HttpHeaderNames.CONTENT_LENGTH, end - start + 1);
         if (status == HttpResponseStatus.PARTIAL_CONTENT) {
             head.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + length);

@@ -147,6 +147,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         HttpHeaders h = head.headers();
         h.set(HttpHeaderNames.CONTENT_TYPE, res.contentType);
         h.set(HttpHeaderNames.CACHE_CONTROL, "no-cache, no-store");
+        h.set("X-Content-Type-Options", "nosniff");
         h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         res.headers.forEach(h::set);
         var channel = ctx.channel();

@@ -87,7 +87,7 @@ final class WebSocketBridge extends SimpleChannelInboundHandler<WebSocketFrame> 
                 return;
             }
             if (!channel.isWritable()) {
-                // A client that lets 64 KiB of events pile up is far behind: it reconnects and gets a fresh snapshot.
+                // A client with http.write-buffer-bytes of events piled up is far behind: it reconnects to a fresh snapshot.
                 close(1013, "too slow: reconnect for a fresh snapshot");
                 return;
             }

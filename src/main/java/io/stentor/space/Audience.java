@@ -5,44 +5,74 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who is listening to each live space right now: signed-in users who joined, and anonymous event
- * connections. Live state only, never stored: a restart empties it and clients join again.
- * Thread-safe.
+ * Who is listening to each space right now. A listener (a user id, or an id for an anonymous
+ * connection) is present while it holds at least one hold: a {@code join} through the API, or an
+ * open events or media connection. So a signed-in user counts once however many tabs and players
+ * they have open, and leaves the count when the last one goes. Live state only, never stored: a
+ * restart empties it and clients come back. Thread-safe.
  */
 public final class Audience {
 
-    private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
+    /** The hold placed by {@code POST /join} (and taken back by {@code POST /leave}). */
+    static final String JOINED = "joined";
 
-    /** Adds a listener (a user id, or "anon:" + a connection id); true when newly added. */
-    boolean join(String spaceId, String memberKey) {
-        return members.computeIfAbsent(spaceId, k -> ConcurrentHashMap.newKeySet()).add(memberKey);
+    private final Map<String, Map<String, Set<String>>> spaces = new ConcurrentHashMap<>();
+
+    /** Adds a hold; true when the listener was not present before. */
+    boolean hold(String spaceId, String listener, String holdId) {
+        boolean[] added = {false};
+        spaces.computeIfAbsent(spaceId, k -> new ConcurrentHashMap<>()).compute(listener, (k, holds) -> {
+            if (holds == null) {
+                holds = ConcurrentHashMap.newKeySet();
+                added[0] = true;
+            }
+            holds.add(holdId);
+            return holds;
+        });
+        return added[0];
     }
 
-    boolean leave(String spaceId, String memberKey) {
-        Set<String> s = members.get(spaceId);
-        return s != null && s.remove(memberKey);
+    /** Takes a hold back; true when that was the listener's last one (they left). */
+    boolean release(String spaceId, String listener, String holdId) {
+        Map<String, Set<String>> members = spaces.get(spaceId);
+        if (members == null) {
+            return false;
+        }
+        boolean[] gone = {false};
+        members.computeIfPresent(listener, (k, holds) -> {
+            holds.remove(holdId);
+            gone[0] = holds.isEmpty();
+            return holds.isEmpty() ? null : holds;
+        });
+        return gone[0];
     }
 
-    boolean contains(String spaceId, String memberKey) {
-        Set<String> s = members.get(spaceId);
-        return s != null && s.contains(memberKey);
+    /** Removes a listener whatever holds it has (moved on stage, removed from the space); true if present. */
+    boolean remove(String spaceId, String listener) {
+        Map<String, Set<String>> members = spaces.get(spaceId);
+        return members != null && members.remove(listener) != null;
+    }
+
+    boolean contains(String spaceId, String listener) {
+        Map<String, Set<String>> members = spaces.get(spaceId);
+        return members != null && members.containsKey(listener);
     }
 
     public int count(String spaceId) {
-        Set<String> s = members.get(spaceId);
-        return s == null ? 0 : s.size();
+        Map<String, Set<String>> members = spaces.get(spaceId);
+        return members == null ? 0 : members.size();
     }
 
     /** Listeners over all spaces, for /metrics. */
     public int total() {
         int n = 0;
-        for (Set<String> s : members.values()) {
-            n += s.size();
+        for (Map<String, Set<String>> members : spaces.values()) {
+            n += members.size();
         }
         return n;
     }
 
     void clear(String spaceId) {
-        members.remove(spaceId);
+        spaces.remove(spaceId);
     }
 }

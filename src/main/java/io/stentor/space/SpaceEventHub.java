@@ -50,6 +50,12 @@ public final class SpaceEventHub implements AutoCloseable {
     }
 
     void publish(String spaceId, SpaceEvent event) {
+        tellObservers(spaceId, event);
+        broadcast(spaceId, event);
+    }
+
+    /** In-process observers only (e.g. the media plane), before clients hear anything. */
+    void tellObservers(String spaceId, SpaceEvent event) {
         for (SpaceObserver o : observers) {
             try {
                 o.onEvent(spaceId, event);
@@ -57,6 +63,10 @@ public final class SpaceEventHub implements AutoCloseable {
                 org.slf4j.LoggerFactory.getLogger(SpaceEventHub.class).error("space observer failed", e);
             }
         }
+    }
+
+    /** Clients only. */
+    void broadcast(String spaceId, SpaceEvent event) {
         topics.publish(spaceId, encode(event));
     }
 

@@ -159,7 +159,7 @@ public final class SpaceRoutes {
             public void onOpen() {
                 held.release(snapshot);
                 if (caller.isEmpty() && s.state().isActive()) {
-                    stage.addListener(spaceId, anonKey);
+                    stage.addListener(spaceId, anonKey, anonKey);
                 }
             }
 
@@ -167,7 +167,7 @@ public final class SpaceRoutes {
             public void onClose() {
                 close(sub);
                 if (caller.isEmpty()) {
-                    stage.removeListener(spaceId, anonKey);
+                    stage.removeListener(spaceId, anonKey, anonKey);
                 }
             }
         };

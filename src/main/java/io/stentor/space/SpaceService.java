@@ -209,7 +209,9 @@ public final class SpaceService {
 
     public Space end(Caller caller, String id) {
         Space next = transition(caller, id, SpaceState.ENDED);
-        hub.publish(id, new SpaceEvent.StateChanged("ended", views.space(next)));
+        // Observers first (the media plane closes the recording), then clients, with the replay in the view.
+        hub.tellObservers(id, new SpaceEvent.StateChanged("ended", views.space(next)));
+        hub.broadcast(id, new SpaceEvent.StateChanged("ended", views.space(next)));
         audience.clear(id);
         hub.forget(id);
         return next;

@@ -48,30 +48,30 @@ public final class StageService {
         Space s = spaces.get(spaceId);
         SpaceService.requireLive(s);
         requireNotBlocked(spaceId, caller.userId());
-        if (member(spaceId, caller.userId()).isEmpty() && audience.join(spaceId, caller.userId())) {
+        if (member(spaceId, caller.userId()).isEmpty() && audience.hold(spaceId, caller.userId(), Audience.JOINED)) {
             hub.audienceChanged(spaceId);
         }
     }
 
     public void leave(Caller caller, String spaceId) {
         spaces.get(spaceId);
-        if (audience.leave(spaceId, caller.userId())) {
+        if (audience.release(spaceId, caller.userId(), Audience.JOINED)) {
             hub.audienceChanged(spaceId);
         }
     }
 
     /**
-     * A listener known by a key (a user id, or a connection id for anonymous listeners) joins the
-     * audience count; undo with {@link #removeListener}. Used by event and media connections.
+     * A connection (events or media) holds a listener in the audience: {@code listener} is a user
+     * id, or for anonymous connections the connection's own id. Undo with {@link #removeListener}.
      */
-    public void addListener(String spaceId, String connectionKey) {
-        if (audience.join(spaceId, connectionKey)) {
+    public void addListener(String spaceId, String listener, String connectionId) {
+        if (audience.hold(spaceId, listener, connectionId)) {
             hub.audienceChanged(spaceId);
         }
     }
 
-    public void removeListener(String spaceId, String connectionKey) {
-        if (audience.leave(spaceId, connectionKey)) {
+    public void removeListener(String spaceId, String listener, String connectionId) {
+        if (audience.release(spaceId, listener, connectionId)) {
             hub.audienceChanged(spaceId);
         }
     }
@@ -277,7 +277,7 @@ public final class StageService {
             }
             repo.removeMember(spaceId, target.id());
             if (s.state() == SpaceState.LIVE) {
-                audience.join(spaceId, target.id());
+                audience.hold(spaceId, target.id(), Audience.JOINED);
                 hub.audienceChanged(spaceId);
             }
             return null;
@@ -300,7 +300,7 @@ public final class StageService {
                 throw StentorException.forbidden("not_host", "Only the host may remove a co-host.");
             }
             repo.block(spaceId, target.id(), caller.userId(), spaces.now());
-            if (audience.leave(spaceId, target.id())) {
+            if (audience.remove(spaceId, target.id())) {
                 hub.audienceChanged(spaceId);
             }
             return null;
@@ -327,7 +327,7 @@ public final class StageService {
         }
         checkCapacity(spaceId, role);
         repo.addMember(spaceId, new StageMember(userId, role, false, false, spaces.now()));
-        if (audience.leave(spaceId, userId)) {
+        if (audience.remove(spaceId, userId)) {
             hub.audienceChanged(spaceId);
         }
     }

@@ -36,10 +36,11 @@ class MixingPartsTest {
         assertThat(jb.poll()).isEqualTo(JitterBuffer.Poll.LOST);
         assertThat(jb.poll()).isEqualTo(JitterBuffer.Poll.LOST);
         assertThat(jb.poll()).isEqualTo(JitterBuffer.Poll.IDLE); // stops concealing: silent, costs nothing
-        assertThat(jb.offer(1, 0, 0, p(1))).isEqualTo(JitterBuffer.Offer.LATE);
+        assertThat(jb.offer(0, 0, 0, p(0))).isEqualTo(JitterBuffer.Offer.LATE); // already played
+        assertThat(jb.offer(1, 0, 0, p(1))).as("resuming after a pause").isEqualTo(JitterBuffer.Offer.ACCEPTED);
+        assertThat(jb.poll()).isEqualTo(JitterBuffer.Poll.FRAME);
         assertThat(jb.offer(5, 0, 0, p(5))).isEqualTo(JitterBuffer.Offer.ACCEPTED);
         assertThat(jb.offer(5, 0, 0, p(5))).isEqualTo(JitterBuffer.Offer.DUPLICATE);
-        assertThat(jb.poll()).isEqualTo(JitterBuffer.Poll.FRAME);
     }
 
     @Test

@@ -71,6 +71,10 @@ class RecordingIT {
             assertThat(part.headers().firstValue("content-range")).contains("bytes 100-199/" + whole.body().length);
             assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(whole.body(), 100, 200));
             assertThat(get(ts.baseUrl() + "/spaces/" + id + "/replay.opus", "bytes=99999999-").statusCode()).isEqualTo(416);
+            assertThat(get(ts.baseUrl() + "/spaces/" + id + "/replay.opus", "bytes=-100").body())
+                    .isEqualTo(java.util.Arrays.copyOfRange(whole.body(), whole.body().length - 100, whole.body().length));
+            assertThat(get(ts.baseUrl() + "/spaces/" + id + "/replay.opus", "bytes=50-10").statusCode())
+                    .as("a reversed range is ignored").isEqualTo(200);
 
             JsonNode listed = ts.api().get("/api/v1/spaces?state=ended").json().at("/spaces/0/replay");
             assertThat(listed.get("url").asText()).isEqualTo("/spaces/" + id + "/replay.opus");

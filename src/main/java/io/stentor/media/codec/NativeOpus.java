@@ -10,8 +10,8 @@ import java.util.Optional;
 import tomp2p.opuswrapper.Opus;
 
 /**
- * Opus through libopus, the reference C implementation, as bundled by opus-java for Linux, macOS and
- * Windows and called through JNA. The library is loaded at most once per JVM, on the first call to
+ * Opus through libopus, the reference C implementation (1.1.2, as bundled by opus-java for Linux,
+ * macOS and Windows), called through JNA. The library is loaded at most once per JVM, on the first call to
  * {@link #load()}; where it cannot load, {@code load()} is empty and callers fall back to
  * {@link JavaOpus}. Immutable; any thread.
  */
