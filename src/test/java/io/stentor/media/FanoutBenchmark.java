@@ -76,12 +76,7 @@ public class FanoutBenchmark {
                     }
                 }).bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
         Bootstrap b = new Bootstrap().group(clientLoops).channel(EpollSocketChannel.class)
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ReferenceCountUtil.release(msg);
-                    }
-                });
+                .handler(new Discard());
         for (int i = 0; i < listeners; i++) {
             clients.add(b.connect(server.localAddress()).sync().channel());
         }
@@ -109,6 +104,15 @@ public class FanoutBenchmark {
             loop.execute(done::countDown);
         }
         done.await();
+    }
+
+    /** The listeners' side: read and forget. */
+    @io.netty.channel.ChannelHandler.Sharable
+    static final class Discard extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @TearDown(Level.Trial)
