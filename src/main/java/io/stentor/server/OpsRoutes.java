@@ -17,7 +17,6 @@ final class OpsRoutes {
 
     private final Database db;
     private final PrometheusMeterRegistry registry;
-    private final byte[] homePage = resource("/web/index.html");
     private final byte[] openApi = resource("/openapi.yaml");
 
     OpsRoutes(Database db, PrometheusMeterRegistry registry) {
@@ -38,7 +37,6 @@ final class OpsRoutes {
         });
         r.get("/metrics", req -> ApiResponse.raw(200, "text/plain; version=0.0.4; charset=utf-8",
                 registry.scrape().getBytes(StandardCharsets.UTF_8)));
-        r.get("/", req -> ApiResponse.raw(200, "text/html; charset=utf-8", homePage));
         r.get("/api/v1/openapi.yaml", req -> ApiResponse.raw(200, "application/yaml; charset=utf-8", openApi)
                 .header("Cache-Control", "max-age=60"));
     }

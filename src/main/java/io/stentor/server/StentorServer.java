@@ -96,6 +96,7 @@ public final class StentorServer implements AutoCloseable {
 
         Router router = new Router();
         new OpsRoutes(db, registry).register(router);
+        new StaticFiles().register(router);
         new AccountRoutes(accounts, cfg.auth()).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
