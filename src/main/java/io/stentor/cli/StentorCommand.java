@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code stentor} command line: {@code serve}, {@code admin}, and later {@code speak}, {@code loadtest}... */
 @Command(name = "stentor", mixinStandardHelpOptions = true, version = "stentor 0.1.0",
         description = "Live audio conversations for very large audiences.",
-        subcommands = {ServeCommand.class, AdminCommand.class, SpeakCommand.class})
+        subcommands = {ServeCommand.class, AdminCommand.class, SpeakCommand.class, LoadTestCommand.class})
 public final class StentorCommand {
 
     public static void main(String[] args) {

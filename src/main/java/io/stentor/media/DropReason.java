@@ -20,6 +20,8 @@ public enum DropReason {
     LATE,
     /** The same sequence number twice. */
     DUPLICATE,
+    /** Skipped to drain delay that a burst built up in a speaker's jitter buffer. */
+    CATCH_UP,
     /** A listener whose connection could not take more. */
     SLOW_LISTENER,
     /** A recording page could not be written (disk full?). */

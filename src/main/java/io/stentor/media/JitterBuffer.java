@@ -6,7 +6,10 @@ package io.stentor.media;
  * one frame per tick. A missing frame is reported as {@link Poll#LOST} (the mixer conceals it),
  * a frame arriving after its turn is dropped as late, and after {@code maxConcealed} missing frames
  * in a row the speaker is treated as silent until enough packets arrive again, so a speaker who
- * stops or disconnects costs nothing and never holds the clock.
+ * stops or disconnects costs nothing and never holds the clock. When a burst (a sender that
+ * stalled, then caught up) leaves more than {@code targetDepth + 1} frames waiting for half a
+ * second, one frame is skipped, so built-up delay drains instead of staying for the rest of the
+ * space.
  *
  * <p>Thread-safe: the network thread offers, the mixer thread polls.
  */
@@ -14,6 +17,8 @@ public final class JitterBuffer {
 
     /** What the mixer gets for one tick. */
     public enum Poll { FRAME, LOST, IDLE }
+
+    private static final int CATCH_UP_AFTER_TICKS = 25;
 
     /** Outcome of offering a packet. */
     public enum Offer { ACCEPTED, LATE, DUPLICATE }
@@ -33,6 +38,8 @@ public final class JitterBuffer {
     private int nextSeq;
     private int buffered;
     private int concealedInARow;
+    private int excessTicks;
+    private long skipped;
 
     // The frame handed out by the last FRAME poll (read by the mixer thread right after polling).
     private byte[] polledPacket;
@@ -85,6 +92,18 @@ public final class JitterBuffer {
         if (!playing) {
             return Poll.IDLE;
         }
+        if (buffered > targetDepth + 1 && ++excessTicks >= CATCH_UP_AFTER_TICKS) {
+            excessTicks = 0;
+            int old = nextSeq & (CAPACITY - 1);
+            if (packets[old] != null && seqs[old] == nextSeq) {
+                packets[old] = null;
+                buffered--;
+            }
+            nextSeq++;
+            skipped++;
+        } else if (buffered <= targetDepth + 1) {
+            excessTicks = 0;
+        }
         int slot = nextSeq & (CAPACITY - 1);
         byte[] p = packets[slot];
         boolean hit = p != null && seqs[slot] == nextSeq;
@@ -127,6 +146,11 @@ public final class JitterBuffer {
 
     public synchronized int buffered() {
         return buffered;
+    }
+
+    /** Frames skipped to drain built-up delay, since creation. */
+    public synchronized long skipped() {
+        return skipped;
     }
 
     private void reset() {

@@ -65,7 +65,7 @@ final class LiveSpace implements MixOutput {
         this.liveOgg = liveOgg;
         this.recorder = recorder;
         this.levels = levels;
-        this.mixer = new SpaceMixer(encoder, this, plane.mixStage);
+        this.mixer = new SpaceMixer(encoder, this, plane.mixStage, plane.jitterStage);
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
                 plane.cfg.maxBehindFrames(), plane.cfg.maxFramesPerWrite(), null,
                 () -> closeFrame(4008, "too slow: reconnect"));

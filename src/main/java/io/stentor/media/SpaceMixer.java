@@ -33,7 +33,10 @@ final class SpaceMixer {
     private int sequence;
     private boolean failedOnce;
 
-    SpaceMixer(OpusCodec.Encoder encoder, MixOutput output, MediaStage stage) {
+    private final MediaStage jitterStage;
+
+    SpaceMixer(OpusCodec.Encoder encoder, MixOutput output, MediaStage stage, MediaStage jitterStage) {
+        this.jitterStage = jitterStage;
         this.encoder = encoder;
         this.output = output;
         this.stage = stage;
@@ -68,7 +71,12 @@ final class SpaceMixer {
         long earliestCapture = Long.MAX_VALUE;
         long earliestArrival = 0;
         for (SpeakerChannel s : speakers) {
-            int n = switch (s.jitter.poll()) {
+            JitterBuffer.Poll poll = s.jitter.poll();
+            long skipped = s.jitter.skipped();
+            for (; s.skippedSeen < skipped; s.skippedSeen++) {
+                jitterStage.drop(DropReason.CATCH_UP);
+            }
+            int n = switch (poll) {
                 case FRAME -> {
                     byte[] p = s.jitter.packet();
                     stage.in();

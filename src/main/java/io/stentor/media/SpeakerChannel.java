@@ -25,6 +25,7 @@ final class SpeakerChannel {
     /** Root-mean-square level of the last mixed frame, 0..1; written by the mixer, read by the level reporter. */
     volatile double level;
     double levelPeakSinceReport; // mixer thread only
+    long skippedSeen; // mixer thread only: jitter-buffer skips already counted
 
     SpeakerChannel(String userId, String handle, int slot, Channel channel, JitterBuffer jitter, OpusCodec.Decoder decoder) {
         this.userId = userId;

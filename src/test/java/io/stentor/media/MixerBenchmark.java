@@ -42,7 +42,8 @@ public class MixerBenchmark {
         this.sink = bh;
         OpusCodec c = OpusCodec.select(codec);
         io.micrometer.core.instrument.simple.SimpleMeterRegistry reg = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-        mixer = new SpaceMixer(c.newEncoder(32_000), (s, cap, arr, p, len) -> sink.consume(len), new MediaStage("mix", reg));
+        mixer = new SpaceMixer(c.newEncoder(32_000), (s, cap, arr, p, len) -> sink.consume(len), new MediaStage("mix", reg),
+                new MediaStage("jitter", reg));
         channels = new SpeakerChannel[speakers];
         tones = new byte[speakers][50][];
         for (int s = 0; s < speakers; s++) {

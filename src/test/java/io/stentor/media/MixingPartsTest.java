@@ -55,6 +55,22 @@ class MixingPartsTest {
     }
 
     @Test
+    void aBurstThatBuildsUpDelayIsDrainedBySkippingFrames() {
+        JitterBuffer jb = new JitterBuffer(3, 5);
+        int seq = 0;
+        for (; seq < 10; seq++) { // a sender that stalled, then sent 10 frames at once
+            jb.offer(seq, 0, 0, p(seq));
+        }
+        for (int tick = 0; tick < 300; tick++) { // then real time: one in, one out
+            jb.offer(seq, 0, 0, p(seq));
+            seq++;
+            jb.poll();
+        }
+        assertThat(jb.buffered()).as("back near the target depth").isLessThanOrEqualTo(4);
+        assertThat(jb.skipped()).isBetween(6L, 8L);
+    }
+
+    @Test
     void clearingSilencesTheNextTick() {
         JitterBuffer jb = new JitterBuffer(1, 5);
         jb.offer(0, 0, 0, p(0));

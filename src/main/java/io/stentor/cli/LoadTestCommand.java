@@ -1,0 +1,216 @@
+package io.stentor.cli;
+
+import io.stentor.loadtest.LoadGenerator;
+import io.stentor.loadtest.LoadReport;
+import io.stentor.server.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code stentor loadtest}: puts a crowd of listeners on a Stentor space (WebSocket or Ogg tier) or
+ * on any Icecast-compatible Ogg URL, and reports joins, latency, losses, starvation and CPU.
+ */
+@Command(name = "loadtest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Put a crowd of listeners on a server and measure what they get.",
+                "Bounded: a fixed number of listeners and a fixed duration; loopback targets only unless --allow-remote."})
+public final class LoadTestCommand implements Callable<Integer> {
+
+    private static final int MAX_LISTENERS = 200_000;
+    private static final int PER_PROCESS = 15_000; // each process may open 20,000 files here
+
+    @Option(names = "--url", description = "What to listen to: ws://HOST/api/v1/spaces/ID/listen, http://HOST/spaces/ID/live.opus, or any Icecast URL.")
+    URI url;
+
+    @Option(names = "--server", description = "Stentor server URL, with --space and --tier instead of --url.")
+    String server;
+
+    @Option(names = "--space", description = "Space id (with --server).")
+    String space;
+
+    @Option(names = "--tier", defaultValue = "ws", description = "ws (media WebSocket) or ogg (HTTP Ogg stream), with --server. Default ${DEFAULT-VALUE}.")
+    String tier;
+
+    @Option(names = "--listeners", required = true, description = "How many listeners (at most 200,000).")
+    int listeners;
+
+    @Option(names = "--arrival-rate", defaultValue = "500", description = "New listeners per second, open model (default ${DEFAULT-VALUE}).")
+    double arrivalRate;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Seconds after the last arrival before measuring (default ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--hold", defaultValue = "10", description = "Seconds of measurement with everyone connected (default ${DEFAULT-VALUE}, at most 600).")
+    double holdSeconds;
+
+    @Option(names = "--sources", defaultValue = "8", description = "Source addresses 127.0.0.2.. to spread connections over (loopback targets; default ${DEFAULT-VALUE}).")
+    int sources;
+
+    @Option(names = "--processes", defaultValue = "0", description = "Client processes (0 = one per 15,000 listeners).")
+    int processes;
+
+    @Option(names = "--server-pid", defaultValue = "0", description = "PID of a local server process, to report its CPU and memory.")
+    long serverPid;
+
+    @Option(names = "--json", description = "Also write the report as JSON to this file.")
+    Path json;
+
+    @Option(names = "--allow-remote", description = "Allow a target outside 127.0.0.0/8. Be sure you may load it.")
+    boolean allowRemote;
+
+    @Option(names = "--child", hidden = true)
+    boolean child;
+
+    @Option(names = "--source-offset", hidden = true, defaultValue = "0")
+    int sourceOffset;
+
+    @Override
+    public Integer call() throws Exception {
+        URI target = target();
+        if (listeners < 1 || listeners > MAX_LISTENERS) {
+            throw new IllegalArgumentException("--listeners must be 1.." + MAX_LISTENERS);
+        }
+        if (holdSeconds <= 0 || holdSeconds > 600 || warmupSeconds < 0 || warmupSeconds > 120 || arrivalRate <= 0) {
+            throw new IllegalArgumentException("--hold must be in (0, 600] s, --warmup in [0, 120] s, --arrival-rate > 0");
+        }
+        LoadGenerator.checkTarget(target, allowRemote);
+        int procs = processes > 0 ? processes : (listeners + PER_PROCESS - 1) / PER_PROCESS;
+        LoadReport report = procs <= 1 || child ? runHere(target) : runInChildren(target, procs);
+        if (child) {
+            System.out.println("REPORT " + Json.writeString(report));
+            return 0;
+        }
+        System.out.print(report.summary());
+        if (json != null) {
+            Files.write(json, Json.write(report));
+        }
+        return 0;
+    }
+
+    private LoadReport runHere(URI target) throws Exception {
+        LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(target, listeners, arrivalRate,
+                Duration.ofMillis((long) (warmupSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)),
+                sourceAddresses(target), serverPid));
+        if (child) {
+            return gen.run(n -> System.out.println("PROGRESS " + n));
+        }
+        if (System.console() == null) { // not a terminal: a line every few seconds instead of a bar
+            long[] last = {0};
+            return gen.run(n -> {
+                if (System.nanoTime() - last[0] > 5_000_000_000L) {
+                    last[0] = System.nanoTime();
+                    System.err.println("stentor loadtest: " + n + "/" + listeners + " listeners receiving audio");
+                }
+            });
+        }
+        try (ProgressBar bar = bar()) {
+            return gen.run(bar::stepTo);
+        }
+    }
+
+    private LoadReport runInChildren(URI target, int procs) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<Process> children = new ArrayList<>();
+        int perSource = Math.max(1, sources / procs);
+        for (int i = 0; i < procs; i++) {
+            int n = listeners / procs + (i < listeners % procs ? 1 : 0);
+            List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                    System.getProperty("java.class.path"), StentorCommand.class.getName(), "loadtest",
+                    "--url", target.toString(), "--listeners", Integer.toString(n),
+                    "--arrival-rate", Double.toString(arrivalRate * n / listeners),
+                    "--warmup", Double.toString(warmupSeconds), "--hold", Double.toString(holdSeconds),
+                    "--sources", Integer.toString(perSource), "--source-offset", Integer.toString(i * perSource),
+                    "--server-pid", Long.toString(i == 0 ? serverPid : 0), "--child"));
+            if (allowRemote) {
+                cmd.add("--allow-remote");
+            }
+            children.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        }
+        AtomicIntegerArray progress = new AtomicIntegerArray(procs);
+        List<LoadReport> parts = new ArrayList<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int i = 0; i < procs; i++) {
+            int index = i;
+            Process p = children.get(i);
+            readers.add(Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        if (line.startsWith("PROGRESS ")) {
+                            progress.set(index, Integer.parseInt(line.substring(9).trim()));
+                        } else if (line.startsWith("REPORT ")) {
+                            synchronized (parts) {
+                                parts.add(Json.MAPPER.readValue(line.substring(7), LoadReport.class));
+                            }
+                        }
+                    }
+                } catch (Exception e) {
+                    System.err.println("stentor loadtest: child " + index + ": " + e.getMessage());
+                }
+            }));
+        }
+        try (ProgressBar bar = bar()) {
+            while (readers.stream().anyMatch(Thread::isAlive)) {
+                int sum = 0;
+                for (int i = 0; i < procs; i++) {
+                    sum += progress.get(i);
+                }
+                bar.stepTo(sum);
+                Thread.sleep(200);
+            }
+        }
+        for (Process p : children) {
+            p.waitFor();
+        }
+        if (parts.size() != procs) {
+            throw new IllegalStateException("only " + parts.size() + " of " + procs + " client processes reported");
+        }
+        return LoadReport.merge(parts);
+    }
+
+    private ProgressBar bar() {
+        return new ProgressBarBuilder().setTaskName("listeners joined").setInitialMax(listeners)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
+    }
+
+    private URI target() {
+        if (url != null) {
+            return url;
+        }
+        if (server == null || space == null) {
+            throw new IllegalArgumentException("give --url, or --server with --space (and --tier ws|ogg)");
+        }
+        String base = server.replaceAll("/+$", "");
+        return switch (tier) {
+            case "ws" -> URI.create(base.replaceFirst("^http", "ws") + "/api/v1/spaces/" + space + "/listen");
+            case "ogg" -> URI.create(base + "/spaces/" + space + "/live.opus");
+            default -> throw new IllegalArgumentException("--tier is ws or ogg");
+        };
+    }
+
+    /** 127.0.0.2, 127.0.0.3, ... for loopback targets (more ephemeral ports); the default route otherwise. */
+    private List<InetAddress> sourceAddresses(URI target) throws Exception {
+        List<InetAddress> out = new ArrayList<>();
+        if (InetAddress.getByName(target.getHost()).isLoopbackAddress() && sources > 0) {
+            for (int i = 0; i < sources; i++) {
+                out.add(InetAddress.getByName("127.0.0." + (2 + sourceOffset + i)));
+            }
+        } else {
+            out.add(InetAddress.getByName("0.0.0.0"));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package io.stentor.loadtest;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+
+/**
+ * A simulated HTTP stream listener (Stentor's Ogg tier, Icecast, any Ogg audio URL): counts bytes
+ * and follows the Ogg granule positions to know how many seconds of audio arrived inside the
+ * measurement window, and how much arrived at once on connect (a burst from the past means the
+ * listener starts behind the live edge).
+ */
+final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
+
+    private final ListenerProbe probe;
+    private final Measurements m;
+    private final OggPageScanner scanner;
+
+    HttpStreamListener(ListenerProbe probe, Measurements m) {
+        this.probe = probe;
+        this.m = m;
+        this.scanner = new OggPageScanner(this::granule);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+        if (msg instanceof HttpResponse res) {
+            if (res.status().code() != 200) {
+                probe.failed = true;
+                probe.failure = "HTTP " + res.status().code();
+                ctx.close();
+                return;
+            }
+            probe.joined = true;
+        }
+        if (msg instanceof HttpContent content && content.content().isReadable()) {
+            long now = System.nanoTime();
+            if (probe.firstByteNanos == 0) {
+                probe.firstByteNanos = now;
+                m.joinMicros.recordValue(Math.max(0, (now - probe.scheduledNanos) / 1000));
+            }
+            probe.bytes += content.content().readableBytes();
+            scanner.feed(content.content());
+        }
+    }
+
+    private void granule(long granule) {
+        long now = System.nanoTime();
+        if (probe.firstGranule < 0) {
+            probe.firstGranule = granule;
+        }
+        if (now - probe.firstByteNanos <= 1_000_000_000L) {
+            probe.audioInFirstSecond = (granule - probe.firstGranule) / 48_000.0;
+        }
+        if (m.inWindow(now)) {
+            if (probe.firstGranuleInWindow < 0) {
+                probe.firstGranuleInWindow = granule;
+            }
+            probe.lastGranuleInWindow = granule;
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (System.nanoTime() < m.windowEndNanos) {
+            probe.closedEarly = true;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        probe.failed = true;
+        probe.failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        ctx.close();
+    }
+}

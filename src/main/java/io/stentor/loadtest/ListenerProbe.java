@@ -1,0 +1,47 @@
+package io.stentor.loadtest;
+
+/**
+ * What one simulated listener observed: when it joined, how much audio it got inside the
+ * measurement window, and (on the WebSocket tier) frames lost or out of order. Touched only by its
+ * connection's event loop while the test runs, read after the loops have stopped.
+ */
+final class ListenerProbe {
+
+    final long scheduledNanos;      // when the open-model schedule said this listener arrives
+    long firstByteNanos;            // first audio byte (WebSocket frame or HTTP body)
+    boolean joined;
+    boolean failed;
+    String failure;
+    boolean closedEarly;
+
+    // WebSocket tier: sequence accounting inside the window
+    boolean sequenceStarted;
+    int nextSequence;
+    long frames;
+    long framesInWindow;
+    long lostInWindow;
+    long lateInWindow;
+
+    // HTTP/Ogg tier: granule positions seen inside the window
+    long bytes;
+    long firstGranuleInWindow = -1;
+    long lastGranuleInWindow = -1;
+    /** Audio seconds that arrived within the first second after the first byte: > 1 means a burst from the past. */
+    double audioInFirstSecond;
+    long firstGranule = -1;
+
+    ListenerProbe(long scheduledNanos) {
+        this.scheduledNanos = scheduledNanos;
+    }
+
+    /** Seconds of audio delivered inside the window. */
+    double audioSecondsInWindow(boolean webSocket) {
+        if (webSocket) {
+            return framesInWindow * 0.020;
+        }
+        if (firstGranuleInWindow < 0 || lastGranuleInWindow < firstGranuleInWindow) {
+            return 0;
+        }
+        return (lastGranuleInWindow - firstGranuleInWindow) / 48_000.0;
+    }
+}

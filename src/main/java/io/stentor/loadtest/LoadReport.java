@@ -1,0 +1,144 @@
+package io.stentor.loadtest;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The result of a load test, as JSON ({@code --json FILE}) and as a human summary. Reports of
+ * several client processes merge into one (the histograms travel encoded, so percentiles merge
+ * exactly). Immutable.
+ */
+public record LoadReport(
+        String target, String tier, int listeners, double arrivalPerSecond, double windowSeconds, int processes,
+        int joined, int failed, int closedEarly, int starved,
+        Percentiles joinMillis, Percentiles latencyMillis,
+        long framesExpected, long framesLost, long framesLate, long worstListenerLost,
+        double behindLiveSecondsMedian,
+        double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
+        List<String> sampleFailures, String joinHistogram, String latencyHistogram) {
+
+    /** Percentiles in milliseconds; null fields when there were no samples. */
+    public record Percentiles(long count, Double p50, Double p99, Double p999, Double max) {
+        static Percentiles of(Histogram h) {
+            if (h.getTotalCount() == 0) {
+                return new Percentiles(0, null, null, null, null);
+            }
+            return new Percentiles(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
+                    ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()));
+        }
+
+        private static double ms(long micros) {
+            return Math.round(micros / 100.0) / 10.0;
+        }
+    }
+
+    /** Share of listeners that got less than 95% of real-time audio (or failed, or were cut off). */
+    public double starvedRatio() {
+        return listeners == 0 ? 0 : starved / (double) listeners;
+    }
+
+    public double lostRatio() {
+        return framesExpected == 0 ? 0 : framesLost / (double) framesExpected;
+    }
+
+    /** Server CPU as a share of one core per 1,000 listeners that held. */
+    public Double serverCorePerThousand() {
+        int held = listeners - starved;
+        return serverCpuCores < 0 || held <= 0 ? null : serverCpuCores / held * 1000;
+    }
+
+    /** Growth of the server's resident memory during the run, per listener that joined. */
+    public Double rssPerListenerBytes() {
+        return serverRssGrowthBytes < 0 || joined == 0 ? null : (double) serverRssGrowthBytes / joined;
+    }
+
+    static String encode(Histogram h) {
+        ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int n = h.encodeIntoCompressedByteBuffer(b);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(b.array(), n));
+    }
+
+    static Histogram decode(String s) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(s)), 0);
+        } catch (DataFormatException e) {
+            throw new IllegalArgumentException("bad histogram in report", e);
+        }
+    }
+
+    /** Combines the reports of several client processes that ran the same plan side by side. */
+    public static LoadReport merge(List<LoadReport> parts) {
+        LoadReport first = parts.get(0);
+        Histogram join = new Histogram(3_600_000_000L, 3);
+        Histogram latency = new Histogram(3_600_000_000L, 3);
+        int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0;
+        long expected = 0, lost = 0, late = 0, worst = 0;
+        double clientCpu = 0, behind = 0, arrival = 0;
+        List<String> failures = new ArrayList<>();
+        for (LoadReport r : parts) {
+            join.add(decode(r.joinHistogram()));
+            latency.add(decode(r.latencyHistogram()));
+            listeners += r.listeners();
+            joined += r.joined();
+            failed += r.failed();
+            closed += r.closedEarly();
+            starved += r.starved();
+            expected += r.framesExpected();
+            lost += r.framesLost();
+            late += r.framesLate();
+            worst = Math.max(worst, r.worstListenerLost());
+            clientCpu += r.clientCpuCores();
+            behind += r.behindLiveSecondsMedian() * r.listeners();
+            arrival += r.arrivalPerSecond();
+            r.sampleFailures().stream().limit(5 - Math.min(5, failures.size())).forEach(failures::add);
+        }
+        return new LoadReport(first.target(), first.tier(), listeners, arrival, first.windowSeconds(), parts.size(),
+                joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), expected, lost, late, worst,
+                listeners == 0 ? 0 : behind / listeners, clientCpu, first.serverCpuCores(), first.serverRssBytes(),
+                first.serverRssGrowthBytes(), failures, encode(join), encode(latency));
+    }
+
+    /** The human summary printed at the end of a run. */
+    public String summary() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "target     %s (%s tier), %d client process%s%n", target, tier, processes,
+                processes == 1 ? "" : "es"));
+        s.append(String.format(Locale.ROOT, "listeners  %d planned, %d joined, %d failed, %d cut off early%n",
+                listeners, joined, failed, closedEarly));
+        s.append(String.format(Locale.ROOT, "arrivals   %.0f/s (open model)%n", arrivalPerSecond));
+        s.append(String.format(Locale.ROOT, "starved    %d (%.2f%%) got < 95%% of real-time audio in the %.0f s window%n",
+                starved, starvedRatio() * 100, windowSeconds));
+        s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
+        if (tier.equals("ws")) {
+            s.append(String.format(Locale.ROOT, "latency    %s (capture to arrival)%n", pct(latencyMillis)));
+            s.append(String.format(Locale.ROOT, "frames     %d expected, %d lost (%.3f%%), %d out of order; worst listener lost %d%n",
+                    framesExpected, framesLost, lostRatio() * 100, framesLate, worstListenerLost));
+        } else {
+            s.append(String.format(Locale.ROOT, "behind     %.1f s of audio burst on connect (median): how far behind live listeners start%n",
+                    behindLiveSecondsMedian));
+        }
+        s.append(String.format(Locale.ROOT, "client     %.2f cores (load generator's own CPU)%n", clientCpuCores));
+        if (serverCpuCores >= 0) {
+            s.append(String.format(Locale.ROOT, "server     %.2f cores, %.1f%% of a core per 1,000 listeners held, RSS %.0f MiB (grew %.1f KiB per listener)%n",
+                    serverCpuCores, serverCorePerThousand() == null ? 0 : serverCorePerThousand() * 100,
+                    serverRssBytes / 1048576.0, rssPerListenerBytes() == null ? 0 : rssPerListenerBytes() / 1024));
+        }
+        if (!sampleFailures.isEmpty()) {
+            s.append("failures   ").append(String.join("; ", sampleFailures)).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String pct(Percentiles p) {
+        if (p == null || p.count() == 0) {
+            return "no samples";
+        }
+        return String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms (%d samples)",
+                p.p50(), p.p99(), p.p999(), p.max(), p.count());
+    }
+}

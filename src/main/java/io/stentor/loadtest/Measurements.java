@@ -1,0 +1,24 @@
+package io.stentor.loadtest;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Shared by all listeners of one load generator: the measurement window and the latency
+ * histograms (microseconds). Histograms are concurrent: any event loop may record.
+ */
+final class Measurements {
+
+    final ConcurrentHistogram joinMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    volatile long windowStartNanos = Long.MAX_VALUE;
+    volatile long windowEndNanos = Long.MAX_VALUE;
+
+    boolean inWindow(long nanos) {
+        return nanos >= windowStartNanos && nanos < windowEndNanos;
+    }
+
+    static Histogram copy(ConcurrentHistogram h) {
+        return h.copy();
+    }
+}

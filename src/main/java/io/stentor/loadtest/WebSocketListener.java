@@ -1,0 +1,93 @@
+package io.stentor.loadtest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * A simulated WebSocket media listener: counts frames, sequence gaps and reordering, and records
+ * each frame's end-to-end latency (now minus its capture time) inside the measurement window.
+ * Capture times come from the speaker's clock, so latency is exact when the speaker runs on the
+ * same machine (as in these benchmarks).
+ */
+final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame> {
+
+    private final ListenerProbe probe;
+    private final Measurements m;
+
+    WebSocketListener(ListenerProbe probe, Measurements m) {
+        this.probe = probe;
+        this.m = m;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            probe.joined = true;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof CloseWebSocketFrame close) {
+            probe.closedEarly = true;
+            probe.failure = "closed by server: " + close.statusCode() + " " + close.reasonText();
+            return;
+        }
+        if (!(frame instanceof BinaryWebSocketFrame)) {
+            return;
+        }
+        long now = System.nanoTime();
+        ByteBuf b = frame.content();
+        if (b.readableBytes() < 16) {
+            return;
+        }
+        int seq = b.getInt(b.readerIndex() + 4);
+        long capture = b.getLong(b.readerIndex() + 8);
+        if (probe.firstByteNanos == 0) {
+            probe.firstByteNanos = now;
+            m.joinMicros.recordValue(Math.max(0, (now - probe.scheduledNanos) / 1000));
+        }
+        probe.frames++;
+        boolean counted = m.inWindow(now);
+        if (probe.sequenceStarted) {
+            int gap = seq - probe.nextSequence;
+            if (gap < 0) {
+                if (counted) {
+                    probe.lateInWindow++;
+                }
+                return;
+            }
+            if (counted) {
+                probe.lostInWindow += gap;
+            }
+        }
+        probe.sequenceStarted = true;
+        probe.nextSequence = seq + 1;
+        if (counted) {
+            probe.framesInWindow++;
+            long micros = System.currentTimeMillis() * 1000 - capture;
+            m.latencyMicros.recordValue(Math.max(0, Math.min(micros, 3_600_000_000L)));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (System.nanoTime() < m.windowEndNanos) {
+            probe.closedEarly = true;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        probe.failed = true;
+        probe.failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        ctx.close();
+    }
+}

@@ -1,0 +1,87 @@
+package io.stentor.loadtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.data.Offset.offset;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The load generator measures what it claims to: checked against servers whose behaviour we know. */
+class LoadGeneratorTest {
+
+    private static LoadReport run(URI target, int listeners) throws Exception {
+        return new LoadGenerator(new LoadGenerator.Plan(target, listeners, 200, Duration.ofMillis(500),
+                Duration.ofSeconds(2), List.of(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3")), 0))
+                .run(n -> { });
+    }
+
+    @Test
+    void itMeasuresAKnownDelayAsLatency() throws Exception {
+        try (StubStreamServer stub = new StubStreamServer(true, 20, 150)) {
+            LoadReport r = run(URI.create("ws://127.0.0.1:" + stub.port() + "/listen"), 20);
+            assertThat(r.joined()).isEqualTo(20);
+            assertThat(r.latencyMillis().p50()).isCloseTo(150.0, offset(15.0));
+            assertThat(r.starved()).isZero();
+            assertThat(r.lostRatio()).isLessThan(0.02);
+        }
+    }
+
+    @Test
+    void itDetectsASlowWebSocketServer() throws Exception {
+        try (StubStreamServer stub = new StubStreamServer(true, 40, 0)) {
+            LoadReport r = run(URI.create("ws://127.0.0.1:" + stub.port() + "/listen"), 20);
+            assertThat(r.joined()).isEqualTo(20);
+            assertThat(r.starved()).isEqualTo(20);
+            assertThat(r.lostRatio()).isCloseTo(0.5, offset(0.1));
+        }
+    }
+
+    @Test
+    void itTellsARealTimeOggStreamFromASlowOne() throws Exception {
+        try (StubStreamServer good = new StubStreamServer(false, 20, 0);
+             StubStreamServer slow = new StubStreamServer(false, 40, 0)) {
+            LoadReport fine = run(URI.create("http://127.0.0.1:" + good.port() + "/live.opus"), 20);
+            assertThat(fine.joined()).isEqualTo(20);
+            assertThat(fine.starved()).isZero();
+            LoadReport starving = run(URI.create("http://127.0.0.1:" + slow.port() + "/live.opus"), 20);
+            assertThat(starving.joined()).isEqualTo(20);
+            assertThat(starving.starved()).isEqualTo(20);
+        }
+    }
+
+    @Test
+    void joinLatencyCountsFromWhenAListenerWasDueNotWhenItGotToConnect() throws Exception {
+        // 50 listeners due within 50 ms at a server that answers after each one waited 0 ms: the join
+        // latency must include time spent waiting for the (single-threaded) stub, not start at connect.
+        try (StubStreamServer stub = new StubStreamServer(true, 20, 0)) {
+            LoadReport r = run(URI.create("ws://127.0.0.1:" + stub.port() + "/listen"), 50);
+            assertThat(r.joinMillis().count()).isEqualTo(50);
+            assertThat(r.joinMillis().p50()).isGreaterThan(0.0);
+        }
+    }
+
+    @Test
+    void remoteTargetsAreRefusedUnlessAllowed() {
+        assertThatThrownBy(() -> LoadGenerator.checkTarget(URI.create("http://93.184.216.34/x"), false))
+                .hasMessageContaining("--allow-remote");
+        LoadGenerator.checkTarget(URI.create("http://127.0.0.5/x"), false);
+    }
+
+    @Test
+    void reportsOfSeveralProcessesMergeExactly() throws Exception {
+        try (StubStreamServer stub = new StubStreamServer(true, 20, 100)) {
+            URI t = URI.create("ws://127.0.0.1:" + stub.port() + "/listen");
+            LoadReport a = run(t, 10);
+            LoadReport b = run(t, 10);
+            LoadReport both = LoadReport.merge(List.of(a, b));
+            assertThat(both.listeners()).isEqualTo(20);
+            assertThat(both.joined()).isEqualTo(a.joined() + b.joined());
+            assertThat(both.latencyMillis().count()).isEqualTo(a.latencyMillis().count() + b.latencyMillis().count());
+            assertThat(both.latencyMillis().p50()).isCloseTo(100.0, offset(15.0));
+        }
+    }
+}
