@@ -54,7 +54,11 @@ final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
         if (now - probe.firstByteNanos <= 1_000_000_000L) {
             probe.audioInFirstSecond = (granule - probe.firstGranule) / 48_000.0;
         }
-        if (m.inWindow(now)) {
+        if (now < m.windowStartNanos) {
+            // The last page before the window is the baseline: with long pages (Icecast's 1 s pages)
+            // counting from the first page inside the window would miss up to a page of audio.
+            probe.firstGranuleInWindow = granule;
+        } else if (m.inWindow(now)) {
             if (probe.firstGranuleInWindow < 0) {
                 probe.firstGranuleInWindow = granule;
             }

@@ -22,7 +22,7 @@ final class ListenerProbe {
     long lostInWindow;
     long lateInWindow;
 
-    // HTTP/Ogg tier: granule positions seen inside the window
+    // HTTP/Ogg tier: the granule position reached just before the window, and the last one inside it
     long bytes;
     long firstGranuleInWindow = -1;
     long lastGranuleInWindow = -1;

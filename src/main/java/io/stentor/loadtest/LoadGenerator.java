@@ -82,6 +82,11 @@ public final class LoadGenerator {
             Bootstrap b = new Bootstrap().group(loops).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
                     .option(ChannelOption.SO_REUSEADDR, true);
+            if (epoll) {
+                // Pick the source port at connect time, not at bind time: binding to a source address
+                // with port 0 makes the kernel search its whole port range on every connection.
+                b.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+            }
             InetSocketAddress remote = new InetSocketAddress(plan.target().getHost(), port(plan.target()));
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             long serverRssStart = plan.serverPid() > 0 ? ProcessStats.rssBytes(plan.serverPid()) : -1;
