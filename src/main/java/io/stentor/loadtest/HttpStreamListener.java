@@ -37,10 +37,7 @@ final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
         }
         if (msg instanceof HttpContent content && content.content().isReadable()) {
             long now = System.nanoTime();
-            if (probe.firstByteNanos == 0) {
-                probe.firstByteNanos = now;
-                m.joinMicros.recordValue(Math.max(0, (now - probe.scheduledNanos) / 1000));
-            }
+            probe.audioArrived(now, m);
             probe.bytes += content.content().readableBytes();
             scanner.feed(content.content());
         }
@@ -68,16 +65,13 @@ final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (System.nanoTime() < m.windowEndNanos) {
-            probe.closedEarly = true;
-        }
+        probe.disconnected(m);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        probe.failed = true;
-        probe.failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        probe.fail(cause);
         ctx.close();
     }
 }

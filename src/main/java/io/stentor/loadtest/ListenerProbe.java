@@ -34,6 +34,26 @@ final class ListenerProbe {
         this.scheduledNanos = scheduledNanos;
     }
 
+    /** The first audio byte: the listener has joined; its join latency counts from when it was due. */
+    void audioArrived(long now, Measurements m) {
+        if (firstByteNanos == 0) {
+            firstByteNanos = now;
+            m.joinMicros.recordValue(Math.max(0, (now - scheduledNanos) / 1000));
+        }
+    }
+
+    /** The connection closed: early if the measurement window was still open. */
+    void disconnected(Measurements m) {
+        if (System.nanoTime() < m.windowEndNanos) {
+            closedEarly = true;
+        }
+    }
+
+    void fail(Throwable cause) {
+        failed = true;
+        failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+
     /** Seconds of audio delivered inside the window. */
     double audioSecondsInWindow(boolean webSocket) {
         if (webSocket) {

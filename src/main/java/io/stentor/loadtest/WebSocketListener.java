@@ -49,10 +49,7 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
         }
         int seq = b.getInt(b.readerIndex() + 4);
         long capture = b.getLong(b.readerIndex() + 8);
-        if (probe.firstByteNanos == 0) {
-            probe.firstByteNanos = now;
-            m.joinMicros.recordValue(Math.max(0, (now - probe.scheduledNanos) / 1000));
-        }
+        probe.audioArrived(now, m);
         probe.frames++;
         boolean counted = m.inWindow(now);
         if (probe.sequenceStarted) {
@@ -78,16 +75,13 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (System.nanoTime() < m.windowEndNanos) {
-            probe.closedEarly = true;
-        }
+        probe.disconnected(m);
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        probe.failed = true;
-        probe.failure = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        probe.fail(cause);
         ctx.close();
     }
 }
