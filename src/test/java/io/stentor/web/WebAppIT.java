@@ -1,0 +1,207 @@
+package io.stentor.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.PlaywrightException;
+import com.microsoft.playwright.options.AriaRole;
+import io.stentor.support.TestServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The web app end to end, in headless Chromium against a real server: people sign up, host, speak
+ * from a fake microphone (a 440 Hz tone), listen, ask to speak, and see the space end. Audio is
+ * checked from the page, through the app's diagnostics ({@code window.stentor}: an AnalyserNode on
+ * the playback path).
+ */
+class WebAppIT {
+
+    static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    static TestServer server;
+    static Browser browser;
+    final List<BrowserContext> people = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path wav = Files.createTempFile("stentor-mic-", ".wav");
+        Files.write(wav, toneWav(440, 4));
+        server = new TestServer(Map.of("events.flush-interval", "200ms"));
+        browser = Browser.start(wav);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void closePeople() {
+        people.forEach(BrowserContext::close);
+        people.clear();
+    }
+
+    @Test
+    void hostSpeaksFromTheMicrophoneAndAListenerHearsTheTone() throws IOException {
+        Page host = person();
+        signUp(host, "ada", "Ada Lovelace");
+        createLiveSpace(host, "Friday night tones");
+        waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent > 25",
+                "the host's microphone is encoded and sent");
+
+        Page listener = person(); // anonymous
+        listener.navigate("/");
+        Locator card = listener.locator("a.card.live", new Page.LocatorOptions().setHasText("Friday night tones"));
+        card.waitFor();
+        assertThat(card.textContent()).contains("Ada Lovelace");
+        Files.createDirectories(SCREENSHOTS);
+        listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("home.png")));
+
+        card.click();
+        listener.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Friday night tones")).waitFor();
+        waitUntil(listener, "window.stentor.mode === 'listen' && window.stentor.framesDecoded > 10",
+                "the listener receives and decodes the mix");
+        waitUntil(listener, """
+                (() => { const s = window.stentor, f = s.dominantFrequency();
+                  return f !== null && Math.abs(f - 440) < 15 && s.bandEnergy(400, 480) > 0.6 && s.rms() > 0.01; })()""",
+                "the listener's page plays a 440 Hz tone");
+
+        // The host's page shows the listener count and the host speaking.
+        // (An anonymous listener's events and audio connections each count today, so "at least one".)
+        host.locator(".room-head .count", new Page.LocatorOptions()
+                .setHasText(java.util.regex.Pattern.compile("[1-9]\\d* listening"))).waitFor();
+        host.locator("li.member.speaking[data-handle=ada]").waitFor();
+        host.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room.png")));
+        listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room-listener.png")));
+    }
+
+    @Test
+    void aListenerAsksToSpeakTheHostAcceptsAndTheListenerSpeaks() {
+        Page host = person();
+        signUp(host, "grace", "Grace Hopper");
+        String url = createLiveSpace(host, "Open mic");
+
+        Page bob = person();
+        signUp(bob, "bob", "Bob Builder");
+        bob.navigate(url);
+        waitUntil(bob, "window.stentor.mode === 'listen'", "Bob listens");
+        bob.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).click();
+
+        Locator accept = host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept Bob Builder's request to speak"));
+        accept.click();
+
+        bob.locator("li.member[data-handle=bob]", new Page.LocatorOptions().setHasText("(you)")).waitFor();
+        assertThat(bob.locator("li.member[data-handle=bob] .role").textContent()).isEqualTo("Speaker");
+        waitUntil(bob, "window.stentor.mode === 'speak' && window.stentor.connections.speak === 'open'"
+                + " && window.stentor.framesSent > 25", "Bob's microphone is on air");
+        // Each hears the other's forwarded voice (never their own): the host's page plays Bob's tone.
+        waitUntil(host, """
+                (() => { const f = window.stentor.dominantFrequency();
+                  return f !== null && Math.abs(f - 440) < 15 && window.stentor.bandEnergy(400, 480) > 0.6; })()""",
+                "the host hears Bob");
+        host.locator("li.member.speaking[data-handle=bob]").waitFor();
+    }
+
+    @Test
+    void theHostEndsTheSpaceAndTheListenerIsToldPlainly() {
+        Page host = person();
+        signUp(host, "linus", "Linus");
+        String url = createLiveSpace(host, "Short one");
+        Page listener = person();
+        listener.navigate(url);
+        waitUntil(listener, "window.stentor.connections.listen === 'open'", "the listener is connected");
+
+        Locator end = host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone"));
+        end.click();
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Yes, end it for everyone")).click();
+
+        listener.getByText("This space has ended.").waitFor();
+        assertThat(listener.locator(".room .badge").first().textContent()).isEqualTo("Ended");
+        waitUntil(listener, "window.stentor.mode === 'off' && window.stentor.connections.listen === 'closed'",
+                "the listener stopped its audio and does not reconnect");
+        // The recording becomes a replay player.
+        listener.locator(".replay audio[controls]").waitFor();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    Page person() {
+        BrowserContext ctx = browser.newPerson(server.baseUrl());
+        people.add(ctx);
+        Page page = ctx.newPage();
+        page.setDefaultTimeout(15_000);
+        page.onPageError(e -> System.out.println("[page error] " + e));
+        page.onConsoleMessage(m -> {
+            if (m.type().equals("error") || m.type().equals("warning")) {
+                System.out.println("[console " + m.type() + "] " + m.text());
+            }
+        });
+        return page;
+    }
+
+    static void signUp(Page page, String handle, String name) {
+        page.navigate("/#/signup");
+        page.getByLabel("Handle").fill(handle);
+        page.getByLabel("Display name").fill(name);
+        page.getByLabel("Password").fill("correct horse " + handle);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create account")).click();
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).waitFor();
+    }
+
+    /** Creates a space that is live at once; returns the room's URL (relative). */
+    static String createLiveSpace(Page page, String title) {
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New space")).click();
+        page.getByLabel("Title").fill(title);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create space")).click();
+        page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName(title)).waitFor();
+        assertThat(page.url()).contains("#/space/");
+        return page.url().substring(page.url().indexOf("/#/"));
+    }
+
+    /** Polls a JavaScript expression in the page until it is true; on timeout, fails with the diagnostics. */
+    static void waitUntil(Page page, String expression, String what) {
+        try {
+            page.waitForFunction("() => { try { return " + expression + "; } catch (e) { return false; } }", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000).setPollingInterval(100));
+        } catch (PlaywrightException e) {
+            Object diag = page.evaluate("() => JSON.stringify({...window.stentor, analyser: undefined,"
+                    + " f: window.stentor && window.stentor.dominantFrequency(),"
+                    + " e440: window.stentor && window.stentor.bandEnergy(400, 480),"
+                    + " rms: window.stentor && window.stentor.rms(), text: document.body.innerText.slice(0, 600)})");
+            throw new AssertionError("Timed out waiting until " + what + "; diagnostics: " + diag, e);
+        }
+    }
+
+    /** A mono 16-bit 48 kHz WAV holding a sine tone (Chromium's fake microphone loops it). */
+    static byte[] toneWav(double hz, int seconds) {
+        int rate = 48_000;
+        int n = rate * seconds;
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * n).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(rate * 2)
+                .putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes()).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            b.putShort((short) Math.round(0.5 * 32767 * Math.sin(2 * Math.PI * hz * i / rate)));
+        }
+        return b.array();
+    }
+}
