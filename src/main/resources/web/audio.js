@@ -9,6 +9,8 @@
 //   sources                   the worklet's jitter buffers: {id: {bufferedMs, playing, underruns, dropped}}
 //   micError                  null, or why the microphone is not available
 //   lastClose                 {socket, code, reason} of the last media socket that closed
+//   lastDelayMs               arrival time − capture time of the last media message (clocks of one machine)
+//   mouthToEarMs()            lastDelayMs + the most audio buffered in the worklet + the output latency
 //   analyser                  the AnalyserNode on the playback path (null before audio starts)
 //   dominantFrequency()       Hz of the strongest 50–4000 Hz component being played, or null
 //   bandEnergy(lo, hi)        share (0..1) of the played power between lo and hi Hz (50–4000 Hz)
@@ -24,7 +26,15 @@ export const diag = {
   sources: {},
   micError: null,
   lastClose: null,
+  lastDelayMs: null,
   analyser: null,
+  mouthToEarMs() {
+    if (diag.lastDelayMs === null) return null;
+    const buffered = Math.max(0, ...Object.values(diag.sources).map((s) => s.bufferedMs));
+    const ctx = diag.analyser && diag.analyser.context;
+    const out = ctx ? ((ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000 : 0;
+    return Math.round(diag.lastDelayMs + buffered + out);
+  },
   dominantFrequency() {
     const s = spectrum();
     if (!s) return null;
@@ -501,7 +511,14 @@ export class RoomAudio {
     this.stopMedia();
     if (!webCodecsPlayback()) return this.listenFallback();
     this.mode = diag.mode = 'listen';
-    const player = await this.ensurePlayer();
+    let player;
+    try {
+      player = await this.ensurePlayer();
+    } catch (e) {
+      // No usable Web Audio (no output device, an old browser): the Ogg stream in <audio> still works.
+      this.mode = 'off';
+      return this.listenFallback();
+    }
     if (this.mode !== 'listen') return;
     this.status('Connecting to the audio…');
     this.socket = new MediaSocket('listen', `/api/v1/spaces/${this.spaceId}/listen`, this.spaceId, {
@@ -559,7 +576,13 @@ export class RoomAudio {
     if (this.mode === 'speak') return;
     this.stopMedia();
     this.mode = diag.mode = 'speak';
-    const player = await this.ensurePlayer();
+    let player;
+    try {
+      player = await this.ensurePlayer();
+    } catch (e) {
+      this.status('This browser cannot play audio here: ' + e.message);
+      return;
+    }
     if (this.mode !== 'speak') return;
     this.slots = {};
     this.status('Connecting your microphone…');
@@ -651,6 +674,7 @@ export class RoomAudio {
     const p = parseMedia(ev.data);
     if (!p) return;
     diag.framesReceived++;
+    diag.lastDelayMs = (wallMicros() - p.capture) / 1000;
     let dec = this.decoders.get(p.source);
     if (!dec || dec.decoder.state === 'closed') {
       dec = new SourceDecoder(player, p.source, () => {

@@ -381,7 +381,9 @@ class Room {
     this.audio = new RoomAudio(this.id, {
       status: (t) => {
         this.audioStatus = t;
-        if (this.statusEl) this.statusEl.textContent = t;
+        if (!this.statusEl) return;
+        this.statusEl.textContent = t;
+        this.statusEl.classList.toggle('on-air', t === 'You are on air');
       },
       ended: (d) => {
         if (d && d.you && d.you.blocked) return this.showRemoved();

@@ -13,6 +13,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,13 +88,26 @@ class WebAppIT {
                   return f !== null && Math.abs(f - 440) < 15 && s.bandEnergy(400, 480) > 0.6 && s.rms() > 0.01; })()""",
                 "the listener's page plays a 440 Hz tone");
 
-        // The host's page shows the listener count and the host speaking.
+        // Mouth-to-ear on one machine (capture clock = playback clock): well under 300 ms is the aim.
+        waitUntil(listener, "window.stentor.mouthToEarMs() !== null && window.stentor.mouthToEarMs() < 400",
+                "the listener's latency is small");
+
+        // The host's page shows the listener count and the host speaking; reactions float up.
         // (An anonymous listener's events and audio connections each count today, so "at least one".)
         host.locator(".room-head .count", new Page.LocatorOptions()
                 .setHasText(java.util.regex.Pattern.compile("[1-9]\\d* listening"))).waitFor();
         host.locator("li.member.speaking[data-handle=ada]").waitFor();
-        host.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room.png")));
-        listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room-listener.png")));
+        for (String emoji : List.of("👏", "🔥", "🎉")) {
+            host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("React with " + emoji)).click();
+        }
+        listener.locator(".floats .float").first().waitFor(new Locator.WaitForOptions()
+                .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+        host.locator(".floats .float").first().waitFor(new Locator.WaitForOptions()
+                .setState(com.microsoft.playwright.options.WaitForSelectorState.ATTACHED));
+        host.evaluate("document.getElementById('toasts').replaceChildren()");
+        host.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room.png")).setFullPage(true));
+        listener.setViewportSize(390, 844);
+        listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room-phone.png")).setFullPage(true));
     }
 
     @Test
@@ -139,6 +156,91 @@ class WebAppIT {
                 "the listener stopped its audio and does not reconnect");
         // The recording becomes a replay player.
         listener.locator(".replay audio[controls]").waitFor();
+    }
+
+    @Test
+    void aHostSchedulesReschedulesAndStartsAndAFollowerSeesItGoLive() {
+        Page host = person();
+        signUp(host, "sched", "Scheduler");
+        host.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New space")).click();
+        host.getByLabel("Title").fill("Sunday brunch");
+        host.getByLabel("Schedule for").check();
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create space")).click();
+        host.locator(".room .badge", new Page.LocatorOptions().setHasText("Scheduled")).waitFor();
+        String id = host.url().substring(host.url().indexOf("#/space/") + 8);
+
+        LocalDateTime later = LocalDateTime.now().plusDays(2).withHour(18).withMinute(30).withSecond(0).withNano(0);
+        host.getByLabel("New start").fill(later.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")));
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reschedule")).click();
+        host.getByText("Rescheduled; followers are notified.").waitFor();
+        assertThat(Instant.parse(server.api().get("/api/v1/spaces/" + id).json().path("space").path("scheduledStart").asText()))
+                .isEqualTo(later.atZone(ZoneId.systemDefault()).toInstant());
+
+        // A follower signs up, logs out and in again, and asks to be reminded from the home page.
+        Page fan = person();
+        signUp(fan, "fan", "Fan");
+        fan.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).click();
+        fan.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Log in")).click();
+        fan.getByLabel("Handle").fill("fan");
+        fan.getByLabel("Password").fill("wrong password");
+        fan.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        fan.getByRole(AriaRole.ALERT).waitFor(); // the server's message, shown plainly
+        fan.getByLabel("Password").fill("correct horse fan");
+        fan.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        fan.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).waitFor();
+        Locator remind = fan.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remind me when Sunday brunch starts"));
+        remind.click();
+        fan.waitForCondition(() -> "true".equals(remind.getAttribute("aria-pressed")));
+        fan.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Sunday brunch")).click();
+        fan.locator(".room .badge", new Page.LocatorOptions().setHasText("Scheduled")).waitFor();
+
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("▶ Start now")).click();
+        waitUntil(host, "window.stentor.mode === 'speak' && window.stentor.framesSent > 10", "the host is on air");
+        // The follower's page goes live by itself, and the reminder arrives.
+        fan.locator(".room .badge.live").waitFor();
+        waitUntil(fan, "window.stentor.mode === 'listen' && window.stentor.framesDecoded > 10", "the follower listens");
+        fan.getByText("\"Sunday brunch\" is live now.").first().waitFor();
+    }
+
+    @Test
+    void hostControlsInviteMuteMoveToAudienceAndRemove() {
+        Page host = person();
+        signUp(host, "boss", "Boss");
+        String url = createLiveSpace(host, "Panel");
+        Page carol = person();
+        signUp(carol, "carol", "Carol");
+        carol.navigate(url);
+        waitUntil(carol, "window.stentor.mode === 'listen'", "Carol listens");
+
+        host.getByLabel("Invite to the stage").fill("carol");
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
+        carol.getByText("You are invited to the stage as speaker.").waitFor();
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept")).click();
+        carol.locator("li.member[data-handle=carol]").waitFor();
+        waitUntil(carol, "window.stentor.mode === 'speak' && window.stentor.framesSent > 10", "Carol is on air");
+
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Carol")).click();
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔇 Muted by a host")).waitFor();
+        assertThat(carol.locator("li.member[data-handle=carol] .mic").textContent()).contains("muted by host");
+
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Move Carol to the audience")).click();
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).waitFor();
+        waitUntil(carol, "window.stentor.mode === 'listen' && window.stentor.connections.listen === 'open'",
+                "Carol listens again");
+
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).click();
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Deny Carol's request to speak")).click();
+        carol.getByText("Your request to speak was declined.").waitFor();
+
+        // Removing needs a stage member: invite again, then remove (with a second press to confirm).
+        host.getByLabel("Invite to the stage").fill("carol");
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
+        carol.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept")).click();
+        Locator remove = host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Remove Carol from the space"));
+        remove.click();
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Confirm remove")).click();
+        carol.getByText("You were removed from this space").waitFor();
+        waitUntil(carol, "window.stentor.mode === 'off'", "Carol's audio stopped");
     }
 
     // ------------------------------------------------------------------ helpers
