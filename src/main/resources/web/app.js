@@ -243,9 +243,10 @@ function route() {
   else if (parts[0] === 'space' && parts[1]) page = renderRoom(main, decodeURIComponent(parts[1]));
   else page = notFound(main);
   cleanup = page && page.cleanup ? page.cleanup : null;
-  // Move focus to the new page's heading, for keyboard and screen-reader users.
+  // Move focus to the new page's heading, for keyboard and screen-reader users, unless the page
+  // already put it somewhere useful (a form's first field).
   const heading = main.querySelector('h1');
-  if (heading) {
+  if (heading && !main.contains(document.activeElement)) {
     heading.tabIndex = -1;
     heading.focus({ preventScroll: true });
   }

@@ -243,6 +243,35 @@ class WebAppIT {
         waitUntil(carol, "window.stentor.mode === 'off'", "Carol's audio stopped");
     }
 
+    @Test
+    void keyboardOnlyHostWithADeniedMicrophoneIsToldWhatToDo() {
+        Page host = person();
+        host.addInitScript("navigator.mediaDevices.getUserMedia = () =>"
+                + " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));");
+        // Sign up and create a space with the keyboard alone: fields take focus in order, Enter submits.
+        host.navigate("/#/signup");
+        waitUntil(host, "document.activeElement.id === 'f-handle'", "the first field has the focus");
+        host.keyboard().type("keys");
+        host.keyboard().press("Tab");
+        host.keyboard().type("Keys Only");
+        host.keyboard().press("Tab");
+        host.keyboard().type("correct horse keys");
+        host.keyboard().press("Enter");
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log out")).waitFor();
+        host.navigate("/#/new");
+        waitUntil(host, "document.activeElement.id === 'f-title'", "the title field has the focus");
+        host.keyboard().type("Quiet room");
+        host.keyboard().press("Enter");
+        host.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Quiet room")).waitFor();
+
+        Locator alert = host.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("Microphone access was denied"));
+        alert.waitFor();
+        assertThat(host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Try the microphone again")).isVisible()).isTrue();
+        // Still connected to the stage (hearing others), sending nothing.
+        waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent === 0"
+                + " && /denied/.test(window.stentor.micError)", "the host stays connected without a microphone");
+    }
+
     // ------------------------------------------------------------------ helpers
 
     Page person() {
