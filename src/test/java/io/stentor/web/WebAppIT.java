@@ -272,6 +272,41 @@ class WebAppIT {
                 + " && /denied/.test(window.stentor.micError)", "the host stays connected without a microphone");
     }
 
+    @Test
+    void afterAServerRestartSpeakerAndListenerComeBackByThemselves() throws IOException {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        try (TestServer restartable = new TestServer(Map.of("http.port", String.valueOf(port)))) {
+            BrowserContext hostCtx = browser.newPerson(restartable.baseUrl());
+            BrowserContext listenerCtx = browser.newPerson(restartable.baseUrl());
+            people.add(hostCtx);
+            people.add(listenerCtx);
+            Page host = hostCtx.newPage();
+            Page listener = listenerCtx.newPage();
+            host.setDefaultTimeout(15_000);
+            listener.setDefaultTimeout(15_000);
+            signUp(host, "phoenix", "Phoenix");
+            String url = createLiveSpace(host, "Rises again");
+            listener.navigate(url);
+            String tone = """
+                    (() => { const f = window.stentor.dominantFrequency();
+                      return f !== null && Math.abs(f - 440) < 15 && window.stentor.bandEnergy(400, 480) > 0.6; })()""";
+            waitUntil(listener, tone, "the listener hears the host");
+
+            restartable.restart(); // the same port and data; the space stays live
+
+            waitUntil(host, "window.stentor.lastClose && window.stentor.lastClose.code === 1012"
+                    + " && window.stentor.connections.speak === 'open'", "the host's microphone reconnects");
+            waitUntil(listener, "window.stentor.lastClose && window.stentor.lastClose.code === 1012"
+                    + " && window.stentor.connections.listen === 'open'", "the listener reconnects");
+            long decoded = ((Number) listener.evaluate("window.stentor.framesDecoded")).longValue();
+            waitUntil(listener, "window.stentor.framesDecoded > " + (decoded + 50) + " && " + tone,
+                    "the listener hears the host again");
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
 
     Page person() {
