@@ -137,7 +137,7 @@ class Player {
     this.ctx = ctx;
     this.node = new AudioWorkletNode(ctx, 'stentor-player', { numberOfInputs: 0, numberOfOutputs: 1,
       outputChannelCount: [1] });
-    this.node.port.postMessage({ type: 'config', startMs: 80, maxMs: 300, targetMs: 100 });
+    this.node.port.postMessage({ type: 'config', startMs: 80, maxMs: 250, targetMs: 100 });
     this.node.port.onmessage = (e) => {
       if (e.data.type === 'stats') diag.sources = e.data.sources;
     };

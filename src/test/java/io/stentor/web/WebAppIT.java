@@ -88,9 +88,18 @@ class WebAppIT {
                   return f !== null && Math.abs(f - 440) < 15 && s.bandEnergy(400, 480) > 0.6 && s.rms() > 0.01; })()""",
                 "the listener's page plays a 440 Hz tone");
 
+        // The server saw it too: the browser's packets passed ingest, and a WebSocket listener is connected.
+        String metrics = server.api().get("/metrics").text();
+        assertThat(metric(metrics, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}")).isGreaterThan(25);
+        assertThat(metric(metrics, "stentor_media_listeners{tier=\"websocket\"}")).isGreaterThanOrEqualTo(1);
+
         // Mouth-to-ear on one machine (capture clock = playback clock): well under 300 ms is the aim.
-        waitUntil(listener, "window.stentor.mouthToEarMs() !== null && window.stentor.mouthToEarMs() < 400",
-                "the listener's latency is small");
+        // Bounds, not targets: the server's jitter buffer and headless Chromium's fake audio clocks add to it.
+        waitUntil(listener, "window.stentor.mouthToEarMs() !== null && window.stentor.mouthToEarMs() < 500"
+                + " && Object.values(window.stentor.sources).every(s => s.bufferedMs <= 260)",
+                "the listener's latency is small and its jitter buffer bounded");
+        System.out.println("[listener audio] " + listener.evaluate("JSON.stringify({mouthToEarMs: window.stentor.mouthToEarMs(),"
+                + " lastDelayMs: window.stentor.lastDelayMs, sources: window.stentor.sources})"));
 
         // The host's page shows the listener count and the host speaking; reactions float up.
         // (An anonymous listener's events and audio connections each count today, so "at least one".)
@@ -354,6 +363,12 @@ class WebAppIT {
                     + " rms: window.stentor && window.stentor.rms(), text: document.body.innerText.slice(0, 600)})");
             throw new AssertionError("Timed out waiting until " + what + "; diagnostics: " + diag, e);
         }
+    }
+
+    /** The value of one Prometheus sample, by its exact name and labels (0 when absent). */
+    static double metric(String text, String sample) {
+        return text.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1)))
+                .findFirst().orElse(0);
     }
 
     /** A mono 16-bit 48 kHz WAV holding a sine tone (Chromium's fake microphone loops it). */
