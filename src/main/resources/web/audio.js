@@ -9,6 +9,7 @@
 //   sources                   the worklet's jitter buffers: {id: {bufferedMs, playing, underruns, dropped}}
 //   micError                  null, or why the microphone is not available
 //   lastClose                 {socket, code, reason} of the last media socket that closed
+//   closeCodes                every close code seen by media sockets, oldest first (the last 20)
 //   lastDelayMs               arrival time − capture time of the last media message (clocks of one machine)
 //   mouthToEarMs()            lastDelayMs + the most audio buffered in the worklet + the output latency
 //   analyser                  the AnalyserNode on the playback path (null before audio starts)
@@ -26,6 +27,7 @@ export const diag = {
   sources: {},
   micError: null,
   lastClose: null,
+  closeCodes: [],
   lastDelayMs: null,
   analyser: null,
   mouthToEarMs() {
@@ -88,6 +90,19 @@ const HEADER = 16;
 
 export function wsUrl(path) {
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
+}
+
+/**
+ * A random id for this tab, sent as ?listener= on the space's events and listen sockets so that an
+ * anonymous listener counts once in the listener count, not once per socket.
+ */
+export function listenerId() {
+  let id = sessionStorage.getItem('stentor.listener');
+  if (!id) {
+    id = Array.from(crypto.getRandomValues(new Uint8Array(12)), b => b.toString(16).padStart(2, '0')).join('');
+    sessionStorage.setItem('stentor.listener', id);
+  }
+  return id;
 }
 
 const wallMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
@@ -417,6 +432,7 @@ class MediaSocket {
       if (this.ws !== ws || this.stopped) return;
       diag.connections[this.name] = 'closed';
       diag.lastClose = { socket: this.name, code: ev.code, reason: ev.reason };
+      diag.closeCodes = [...diag.closeCodes, ev.code].slice(-20);
       const next = this.h.closed(ev.code, ev.reason);
       if (next === 'stop') this.stop();
       else if (next === 'soon') this.retry(this.backoff.next(0));
@@ -521,7 +537,7 @@ export class RoomAudio {
     }
     if (this.mode !== 'listen') return;
     this.status('Connecting to the audio…');
-    this.socket = new MediaSocket('listen', `/api/v1/spaces/${this.spaceId}/listen`, this.spaceId, {
+    this.socket = new MediaSocket('listen', `/api/v1/spaces/${this.spaceId}/listen?listener=${listenerId()}`, this.spaceId, {
       open: () => this.status('Listening live'),
       message: (ev) => this.onMedia(ev, player),
       closed: (code) => {

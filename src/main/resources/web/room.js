@@ -5,7 +5,7 @@
 
 import { api, ApiError, h, replace, notice, toast, act, session, go, initials, fmtTime, fmtDuration, localInput,
   userListeners } from './app.js';
-import { RoomAudio, Backoff, wsUrl, diag } from './audio.js';
+import { RoomAudio, Backoff, wsUrl, diag, listenerId } from './audio.js';
 
 const REACTIONS = ['👏', '❤️', '😂', '🔥', '💯', '👍', '🙌', '😮', '😢', '🎉'];
 const ROLE_NAMES = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker' };
@@ -77,7 +77,7 @@ class Room {
     const connect = () => {
       if (this.closed || this.eventsStopped) return;
       diag.connections.events = 'connecting';
-      const ws = new WebSocket(wsUrl(`/api/v1/spaces/${encodeURIComponent(this.id)}/events`));
+      const ws = new WebSocket(wsUrl(`/api/v1/spaces/${encodeURIComponent(this.id)}/events?listener=${listenerId()}`));
       this.ws = ws;
       ws.onopen = () => {
         diag.connections.events = 'open';

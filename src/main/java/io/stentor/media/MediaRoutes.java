@@ -187,7 +187,8 @@ public final class MediaRoutes {
         }
         String connection = "media:" + connectionIds.incrementAndGet();
         return caller.map(c -> new Listener(c.userId(), connection, c.userId()))
-                .orElseGet(() -> new Listener(connection, connection, null));
+                .orElseGet(() -> new Listener(StageService.anonymousListener(req.query("listener"), connection),
+                        connection, null));
     }
 
     private LiveSpace liveSpace(String spaceId) {

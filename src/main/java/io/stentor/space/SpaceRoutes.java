@@ -143,7 +143,8 @@ public final class SpaceRoutes {
         if (caller.isPresent() && spaces.repo.isBlocked(spaceId, caller.get().userId())) {
             throw StentorException.forbidden("blocked", "You were removed from this space.");
         }
-        String anonKey = "anon:" + anonymousIds.incrementAndGet();
+        String connection = "events:" + anonymousIds.incrementAndGet();
+        String anonKey = StageService.anonymousListener(req.query("listener"), connection);
         // Subscribe before reading the snapshot; events published meanwhile are held and sent after it.
         HeldSink held = new HeldSink(peer::send);
         AutoCloseable sub = spaces.hub.subscribe(spaceId, held);
@@ -159,7 +160,7 @@ public final class SpaceRoutes {
             public void onOpen() {
                 held.release(snapshot);
                 if (caller.isEmpty() && s.state().isActive()) {
-                    stage.addListener(spaceId, anonKey, anonKey);
+                    stage.addListener(spaceId, anonKey, connection);
                 }
             }
 
@@ -167,7 +168,7 @@ public final class SpaceRoutes {
             public void onClose() {
                 close(sub);
                 if (caller.isEmpty()) {
-                    stage.removeListener(spaceId, anonKey, anonKey);
+                    stage.removeListener(spaceId, anonKey, connection);
                 }
             }
         };

@@ -70,6 +70,15 @@ public final class StageService {
         }
     }
 
+    /**
+     * The audience key of an anonymous connection: the client's own {@code ?listener=} id when it
+     * sent a well-formed one (so one browser tab with several sockets counts once), else the
+     * connection's own id.
+     */
+    public static String anonymousListener(java.util.Optional<String> clientId, String connectionId) {
+        return clientId.filter(id -> id.matches("[A-Za-z0-9_-]{8,64}")).map(id -> "anon:" + id).orElse(connectionId);
+    }
+
     public void removeListener(String spaceId, String listener, String connectionId) {
         if (audience.release(spaceId, listener, connectionId)) {
             hub.audienceChanged(spaceId);

@@ -117,6 +117,21 @@ class MediaPlaneIT {
     }
 
     @Test
+    void oneAnonymousTabWithAnEventsAndAListenSocketCountsOnce() throws Exception {
+        String id = liveSpaceWithTwoSpeakers("Counted once");
+        try (EventsClient events = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events?listener=tab0123456", null);
+             MediaClient audio = MediaClient.listenerAs(ts, id, "tab0123456");
+             MediaClient other = MediaClient.listener(ts, id)) {
+            events.awaitType("snapshot", m -> true);
+            await().atMost(Duration.ofSeconds(5)).until(() ->
+                    host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt() == 2);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt() == 0);
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
     void speakingLevelsAreSentOnTheEventsChannel() throws Exception {
         String id = liveSpaceWithTwoSpeakers("Levels");
         try (EventsClient room = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events", null);

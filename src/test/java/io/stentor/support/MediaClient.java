@@ -78,6 +78,12 @@ public final class MediaClient implements AutoCloseable {
         return new MediaClient(ts.baseUrl().replace("http", "ws") + "/api/v1/spaces/" + spaceId + "/listen", null);
     }
 
+    /** An anonymous listener that names itself (?listener=ID), as a browser tab does. */
+    public static MediaClient listenerAs(TestServer ts, String spaceId, String listenerId) {
+        return new MediaClient(ts.baseUrl().replace("http", "ws") + "/api/v1/spaces/" + spaceId + "/listen?listener="
+                + listenerId, null);
+    }
+
     public static MediaClient speaker(TestServer ts, String spaceId, String token) {
         return speakerAt(ts.baseUrl(), spaceId, token);
     }
