@@ -28,6 +28,12 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "vs-icecast: missing ${missing[*]}; install with: apt-get install icecast2 ffmpeg sox opus-tools curl jq" >&2
   exit 1
 fi
+for port in "$ICE_PORT" "$ST_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "vs-icecast: port $port is already in use on 127.0.0.1; stop what listens there first" >&2
+    exit 1
+  fi
+done
 . bin/find-java.sh
 stentor_find_java
 JAVA="$STENTOR_JAVA_HOME/bin/java"
@@ -83,6 +89,8 @@ done
 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --http-host 127.0.0.1 --http-port "$ST_PORT" \
   --data-dir "$WORK/stentor-data" > "$WORK/log/stentor.log" 2>&1 &
 ST_PID=$!; pids+=("$ST_PID")
+sleep 1
+kill -0 "$ST_PID" 2>/dev/null || { echo "vs-icecast: Stentor did not start (see $WORK/log/stentor.log)" >&2; exit 1; }
 B="http://127.0.0.1:$ST_PORT"
 for _ in $(seq 60); do curl -sf "$B/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -sf "$B/api/v1/users" -H 'Content-Type: application/json' \

@@ -40,6 +40,8 @@ public final class Settings {
             new Setting("media.max-concealed-frames", "5", "Lost frames concealed in a row before a speaker counts as silent."),
             new Setting("media.max-packet-bytes", "512", "Largest Opus packet a speaker may send; larger is dropped."),
             new Setting("media.max-behind-frames", "250", "Frames a listener may miss in a row (socket full) before it is disconnected."),
+            new Setting("media.max-queued-frames", "10", "Frames that may wait unsent for one listener; beyond that "
+                    + "it loses frames, so its delay stays bounded (10 = 200 ms)."),
             new Setting("media.max-frames-per-write", "4", "Most frames the WebSocket fan-out gathers into one socket "
                     + "write when its event loops are busy (1 = never coalesce)."),
             new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),

@@ -43,7 +43,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
 
     /** The media plane: codec, buffers, limits, recordings. */
     public record Media(String codec, int bitrate, int jitterFrames, int maxConcealedFrames, int maxPacketBytes,
-            int maxBehindFrames, int maxFramesPerWrite, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads) {
+            int maxBehindFrames, int maxQueuedFrames, int maxFramesPerWrite, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads) {
     }
 
     static StentorConfig from(Map<String, String> v) {
@@ -67,6 +67,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                 new Media(r.oneOf("media.codec", "auto", "native", "java"), r.integer("media.bitrate", 6000, 510_000),
                         r.integer("media.jitter-frames", 1, 30), r.integer("media.max-concealed-frames", 0, 50),
                         r.integer("media.max-packet-bytes", 16, 1275), r.integer("media.max-behind-frames", 5, 3000),
+                        r.integer("media.max-queued-frames", 2, 500),
                         r.integer("media.max-frames-per-write", 1, 25),
                         r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 50),
                         r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")

@@ -42,13 +42,20 @@ public final class Fanout {
     private final Timer serverLatency;
     private final Runnable onSlowDisconnect;
     private final int maxBehindFrames;
+    private final int maxQueuedFrames;
     private final Preamble preamble;
     private final Farewell farewell;
     private final WriteCoalescing coalescing;
     private long published;
 
+    /**
+     * @param maxQueuedFrames frames that may wait in one listener's outbound buffer; beyond that new
+     *                        frames are dropped for it, so a congested listener hears gaps rather than
+     *                        falling further and further behind live
+     */
     public Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames,
-            int maxFramesPerWrite, Preamble preamble, Farewell farewell) {
+            int maxQueuedFrames, int maxFramesPerWrite, Preamble preamble, Farewell farewell) {
+        this.maxQueuedFrames = Math.max(maxFramesPerWrite + 1, maxQueuedFrames);
         this.coalescing = new WriteCoalescing(maxFramesPerWrite);
         this.stage = stage;
         this.serverLatency = serverLatency;
@@ -163,7 +170,7 @@ public final class Fanout {
                             ch.write(pre, ch.voidPromise());
                         }
                     }
-                    if (ch.isWritable()) {
+                    if (ch.isWritable() && queued(ch) <= (long) frame.readableBytes() * maxQueuedFrames) {
                         // A recycled duplicate: own indexes, shared bytes; the channel releases it once written.
                         ch.write(frame.retainedDuplicate(), ch.voidPromise());
                         if (flush || first) {
@@ -186,6 +193,11 @@ public final class Fanout {
                 frame.release(); // this task's reference
                 coalescing.busy(System.nanoTime() - start);
             }
+        }
+
+        private long queued(Channel ch) {
+            io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+            return out == null ? 0 : out.totalPendingWriteBytes();
         }
 
         private void cutOff(Listener l) {

@@ -36,6 +36,7 @@ final class LiveSpace implements MixOutput {
     private static final int LEVEL_REPORT_TICKS = 12; // ~4 reports a second
 
     final String spaceId;
+    final String title;
     final Fanout webSocket;
     final Fanout ogg;
     private final MediaPlane plane;
@@ -57,9 +58,10 @@ final class LiveSpace implements MixOutput {
     private int ticksSinceReport;
     private boolean reportedSilence = true;
 
-    LiveSpace(String spaceId, MediaPlane plane, OpusCodec.Encoder encoder, OggOpusStream liveOgg, Recorder recorder,
-            Consumer<Map<String, Double>> levels) {
+    LiveSpace(String spaceId, String title, MediaPlane plane, OpusCodec.Encoder encoder, OggOpusStream liveOgg,
+            Recorder recorder, Consumer<Map<String, Double>> levels) {
         this.spaceId = spaceId;
+        this.title = title;
         this.plane = plane;
         this.encoder = encoder;
         this.liveOgg = liveOgg;
@@ -67,10 +69,11 @@ final class LiveSpace implements MixOutput {
         this.levels = levels;
         this.mixer = new SpaceMixer(encoder, this, plane.mixStage, plane.jitterStage);
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
-                plane.cfg.maxBehindFrames(), plane.cfg.maxFramesPerWrite(), null,
+                plane.cfg.maxBehindFrames(), plane.cfg.maxQueuedFrames(), plane.cfg.maxFramesPerWrite(), null,
                 () -> closeFrame(4008, "too slow: reconnect"));
         this.ogg = new Fanout(plane.oggStage, plane.serverLatency, plane::countSlowDisconnect,
-                Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()), 1,
+                Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()),
+                Math.max(2, plane.cfg.maxQueuedFrames() / plane.cfg.oggPageFrames()), 1,
                 // Every listener starts with the same header pages; the shared audio pages follow (see OggOpusStream).
                 firstPageSeq -> Unpooled.wrappedBuffer(liveOgg.headerPages()), null);
     }

@@ -123,7 +123,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             Recorder recorder = Recorder.open(file, s.title(), cfg.recorderPageFrames(), recorderStage);
             OggOpusStream liveOgg = new OggOpusStream(ThreadLocalRandom.current().nextInt(), Recorder.PRE_SKIP,
                     new OpusTags("Stentor", List.of("TITLE=" + s.title())));
-            LiveSpace ls = new LiveSpace(id, this, codec.newEncoder(cfg.bitrate()), liveOgg, recorder,
+            LiveSpace ls = new LiveSpace(id, s.title(), this, codec.newEncoder(cfg.bitrate()), liveOgg, recorder,
                     levels -> spaces.events().publishLevels(id, levels));
             ls.stageChanged(seats(spaces.stage(id)));
             ls.start(clockThreads);

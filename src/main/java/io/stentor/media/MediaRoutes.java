@@ -167,12 +167,11 @@ public final class MediaRoutes {
     private ApiResponse liveOgg(ApiRequest req) {
         String spaceId = req.param("id");
         LiveSpace ls = liveSpace(spaceId);
-        Space s = spaces.get(spaceId);
         Listener who = listener(req, spaceId);
         return ApiResponse.stream("audio/ogg", ch -> {
             stage.addListener(spaceId, who.key(), who.connection());
             ls.listenOgg(ch, who.userId(), () -> stage.removeListener(spaceId, who.key(), who.connection()));
-        }).header("icy-name", asciiOnly(s.title())).header("icy-pub", "0")
+        }).header("icy-name", asciiOnly(ls.title)).header("icy-pub", "0")
                 .header("Access-Control-Allow-Origin", "*");
     }
 
@@ -191,7 +190,15 @@ public final class MediaRoutes {
                         connection, null));
     }
 
+    /**
+     * The running space. The hot path of a join storm: a live space is found in memory without
+     * touching the database; only a miss asks the database which error to give.
+     */
     private LiveSpace liveSpace(String spaceId) {
+        Optional<LiveSpace> running = plane.live(spaceId);
+        if (running.isPresent()) {
+            return running.get();
+        }
         Space s = spaces.get(spaceId);
         if (s.state() != SpaceState.LIVE) {
             throw StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()

@@ -85,7 +85,7 @@ public class FanoutBenchmark {
         }
         SimpleMeterRegistry reg = new SimpleMeterRegistry();
         fanout = new Fanout(new MediaStage("bench", reg), Timer.builder("t").register(reg), () -> { }, 1_000_000,
-                maxFramesPerWrite, null, null);
+                1_000_000, maxFramesPerWrite, null, null);
         for (Channel ch : accepted) {
             fanout.add(ch, () -> { });
         }

@@ -67,7 +67,7 @@ class MixingPartsTest {
             jb.poll();
         }
         assertThat(jb.buffered()).as("back near the target depth").isLessThanOrEqualTo(4);
-        assertThat(jb.skipped()).isBetween(6L, 8L);
+        assertThat(jb.skipped()).isBetween(5L, 8L);
     }
 
     @Test
