@@ -99,8 +99,11 @@ public record LoadReport(
         }
         return new LoadReport(first.target(), first.tier(), listeners, arrival, first.windowSeconds(), parts.size(),
                 joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), expected, lost, late, worst,
-                listeners == 0 ? 0 : behind / listeners, clientCpu, first.serverCpuCores(), first.serverRssBytes(),
-                first.serverRssGrowthBytes(), failures, encode(join), encode(latency));
+                listeners == 0 ? 0 : behind / listeners, clientCpu,
+                // Only one process measured the server (the others report -1).
+                parts.stream().mapToDouble(LoadReport::serverCpuCores).max().orElse(-1),
+                parts.stream().mapToLong(LoadReport::serverRssBytes).max().orElse(-1),
+                parts.stream().mapToLong(LoadReport::serverRssGrowthBytes).max().orElse(-1), failures, encode(join), encode(latency));
     }
 
     /** The human summary printed at the end of a run. */
