@@ -66,6 +66,10 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--server-pid", defaultValue = "0", description = "PID of a local server process, to report its CPU and memory.")
     long serverPid;
 
+    @Option(names = "--speak-token", description = "Bearer token of someone on the space's stage: they speak a synthetic tone "
+            + "for the whole run (with --server and --space; repeat for several speakers).")
+    List<String> speakTokens = new ArrayList<>();
+
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
 
@@ -89,7 +93,16 @@ public final class LoadTestCommand implements Callable<Integer> {
         }
         LoadGenerator.checkTarget(target, allowRemote);
         int procs = processes > 0 ? processes : (listeners + PER_PROCESS - 1) / PER_PROCESS;
-        LoadReport report = procs <= 1 || child ? runHere(target) : runInChildren(target, procs);
+        List<Thread> speakers = startSpeakers();
+        LoadReport report;
+        try {
+            report = procs <= 1 || child ? runHere(target) : runInChildren(target, procs);
+        } finally {
+            stopSpeakers.set(true);
+            for (Thread t : speakers) {
+                t.join(2000);
+            }
+        }
         if (child) {
             System.out.println("REPORT " + Json.writeString(report));
             return 0;
@@ -99,6 +112,33 @@ public final class LoadTestCommand implements Callable<Integer> {
             Files.write(json, Json.write(report));
         }
         return 0;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean stopSpeakers = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Speakers sending synthetic Opus (a different tone each) for the whole run, as `stentor speak --tone` does. */
+    private List<Thread> startSpeakers() {
+        List<Thread> threads = new ArrayList<>();
+        if (speakTokens.isEmpty() || child) {
+            return threads;
+        }
+        if (server == null || space == null) {
+            throw new IllegalArgumentException("--speak-token needs --server and --space");
+        }
+        for (int i = 0; i < speakTokens.size(); i++) {
+            String token = speakTokens.get(i);
+            double hz = 330 + 110 * i;
+            SpeakerConnection mic = SpeakerConnection.open(server, space, token, text -> { });
+            threads.add(Thread.ofPlatform().name("loadtest-speaker-" + i).daemon().start(() -> {
+                try (mic) {
+                    mic.stream(new SpeakCommand.TonePackets(io.stentor.media.codec.OpusCodec.select("auto"), hz, 0.3),
+                            Long.MAX_VALUE, stopSpeakers::get);
+                } catch (Exception e) {
+                    System.err.println("stentor loadtest: speaker " + hz + " Hz stopped: " + e.getMessage());
+                }
+            }));
+        }
+        return threads;
     }
 
     private LoadReport runHere(URI target) throws Exception {

@@ -7,22 +7,12 @@ import io.stentor.media.ogg.OggPacket;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,90 +60,22 @@ public final class SpeakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PacketSource packets = source.file != null ? FilePackets.open(source.file, loop) : new TonePackets(
+        SpeakerConnection.PacketSource packets = source.file != null ? FilePackets.open(source.file, loop) : new TonePackets(
                 OpusCodec.select(codec), source.tone, amplitude);
-        AtomicLong received = new AtomicLong();
-        CompletableFuture<String> closed = new CompletableFuture<>();
-        URI uri = URI.create(server.replaceFirst("^http", "ws") + "/api/v1/spaces/" + space + "/speak");
-        WebSocket ws;
-        try {
-            ws = HttpClient.newHttpClient().newWebSocketBuilder().header("Authorization", "Bearer " + token)
-                    .connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, new WebSocket.Listener() {
-                        @Override
-                        public CompletionStage<?> onBinary(WebSocket w, ByteBuffer data, boolean last) {
-                            received.incrementAndGet(); // another speaker's forwarded packet
-                            w.request(1);
-                            return null;
-                        }
-
-                        @Override
-                        public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                            System.err.println("stentor speak: " + data);
-                            w.request(1);
-                            return null;
-                        }
-
-                        @Override
-                        public CompletionStage<?> onClose(WebSocket w, int code, String reason) {
-                            closed.complete(code + " " + reason);
-                            return null;
-                        }
-
-                        @Override
-                        public void onError(WebSocket w, Throwable error) {
-                            closed.complete("error: " + error.getMessage());
-                        }
-                    }).join();
-        } catch (Exception e) {
-            throw new IllegalArgumentException("cannot connect to " + uri + ": " + rootMessage(e)
-                    + " (is the space live and are you on its stage?)");
-        }
         long frames = seconds == null ? Long.MAX_VALUE : Math.round(seconds * 50);
-        long start = System.nanoTime();
-        int seq = 0;
-        System.err.println("stentor speak: streaming into space " + space + " (Ctrl-C to stop)");
-        for (long i = 0; i < frames && !closed.isDone(); i++) {
-            Optional<byte[]> p = packets.next();
-            if (p.isEmpty()) {
-                break;
-            }
-            // Absolute deadlines: no drift however long it runs.
-            long due = start + i * 20_000_000L;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            ws.sendBinary(message(seq++, System.currentTimeMillis() * 1000, p.get()), true).join();
+        try (SpeakerConnection mic = SpeakerConnection.open(server, space, token,
+                text -> System.err.println("stentor speak: " + text))) {
+            System.err.println("stentor speak: streaming into space " + space + " (Ctrl-C to stop)");
+            int sent = mic.stream(packets::next, frames, () -> false);
+            Optional<String> closedBy = mic.closedBy();
+            System.err.println("stentor speak: sent " + sent + " frames (" + sent / 50.0 + " s); received "
+                    + mic.received() + " from other speakers" + closedBy.map(c -> "; server closed: " + c).orElse(""));
+            return closedBy.isPresent() && !closedBy.get().startsWith("1000") ? 1 : 0;
         }
-        if (!closed.isDone()) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "done").join();
-        }
-        System.err.println("stentor speak: sent " + seq + " frames (" + seq / 50.0 + " s); received "
-                + received.get() + " from other speakers" + (closed.isDone() ? "; server closed: " + closed.join() : ""));
-        return closed.isDone() && !closed.join().startsWith("1000") ? 1 : 0;
-    }
-
-    /** The speaker message of docs/PROTOCOL.md: 16-byte header, then the Opus packet. */
-    static ByteBuffer message(int seq, long captureMicros, byte[] opus) {
-        ByteBuffer b = ByteBuffer.allocate(16 + opus.length).order(ByteOrder.BIG_ENDIAN);
-        b.put((byte) 1).put((byte) 0).putShort((short) 0).putInt(seq).putLong(captureMicros).put(opus);
-        return b.flip();
-    }
-
-    private static String rootMessage(Throwable e) {
-        while (e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    /** One 20 ms Opus packet after another. */
-    interface PacketSource {
-        Optional<byte[]> next() throws IOException;
     }
 
     /** Packets of an Ogg Opus file, checked once up front, optionally looping. */
-    static final class FilePackets implements PacketSource {
+    static final class FilePackets implements SpeakerConnection.PacketSource {
         private final List<byte[]> packets;
         private final boolean loop;
         private int next;
@@ -199,7 +121,7 @@ public final class SpeakCommand implements Callable<Integer> {
     }
 
     /** A sine tone, encoded live. */
-    static final class TonePackets implements PacketSource {
+    static final class TonePackets implements SpeakerConnection.PacketSource {
         private final OpusCodec.Encoder encoder;
         private final double step;
         private final double amplitude;
