@@ -28,6 +28,22 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
             probe.joined = true;
+            if (ctx.pipeline().get("ws-decoder") != null) {
+                // From here on, read media messages straight from the bytes (see MediaFrameReader).
+                ctx.pipeline().replace("ws-decoder", "media-reader", new MediaFrameReader(new MediaFrameReader.Sink() {
+                    @Override
+                    public void media(int sequence, long captureMicros) {
+                        onMedia(sequence, captureMicros);
+                    }
+
+                    @Override
+                    public void closedByServer(int code) {
+                        probe.closedEarly = true;
+                        probe.failure = "closed by server: " + code;
+                        ctx.close();
+                    }
+                }));
+            }
         }
         ctx.fireUserEventTriggered(evt);
     }
@@ -42,13 +58,14 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
         if (!(frame instanceof BinaryWebSocketFrame)) {
             return;
         }
-        long now = System.nanoTime();
         ByteBuf b = frame.content();
-        if (b.readableBytes() < 16) {
-            return;
+        if (b.readableBytes() >= 16) {
+            onMedia(b.getInt(b.readerIndex() + 4), b.getLong(b.readerIndex() + 8));
         }
-        int seq = b.getInt(b.readerIndex() + 4);
-        long capture = b.getLong(b.readerIndex() + 8);
+    }
+
+    private void onMedia(int seq, long capture) {
+        long now = System.nanoTime();
         probe.audioArrived(now, m);
         probe.frames++;
         boolean counted = m.inWindow(now);
