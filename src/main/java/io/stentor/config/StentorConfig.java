@@ -10,7 +10,12 @@ import java.util.regex.Pattern;
  * All of Stentor's configuration, one section per feature. Built once at start-up by
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
-public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media) {
+public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard) {
+
+    /** Abuse limits: rates per client address and network, concurrent connections. */
+    public record Guard(String exempt, int apiPerSecond, int loginsPerMinute, int registrationsPerHour,
+            int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet) {
+    }
 
     /** The HTTP server and its limits. */
     public record Http(String host, int port, int maxHeaderBytes, int maxBodyBytes, Duration headerReadTimeout,
@@ -72,7 +77,12 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 50),
                         r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")
                                 : Path.of(r.string("media.recordings-dir")),
-                        r.integer("media.clock-threads", 0, 256)));
+                        r.integer("media.clock-threads", 0, 256)),
+                new Guard(r.string("guard.exempt"), r.integer("guard.api-per-second", 1, 1_000_000),
+                        r.integer("guard.logins-per-minute", 1, 1_000_000), r.integer("guard.registrations-per-hour", 1, 1_000_000),
+                        r.integer("guard.joins-per-second", 1, 1_000_000), r.integer("guard.reactions-per-second", 1, 1_000_000),
+                        r.integer("guard.subnet-factor", 1, 10_000), r.integer("guard.connections-per-ip", 1, 1_000_000),
+                        r.integer("guard.connections-per-subnet", 1, 10_000_000)));
     }
 
     /** Parses typed values, naming the setting in every error. */

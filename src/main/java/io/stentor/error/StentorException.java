@@ -22,11 +22,22 @@ public final class StentorException extends RuntimeException {
 
     private final Kind kind;
     private final String code;
+    private long retryAfterSeconds;
 
     public StentorException(Kind kind, String code, String message) {
         super(message, null, false, false);
         this.kind = kind;
         this.code = code;
+    }
+
+    /** Sets the {@code Retry-After} a client is told (429 and 503). */
+    public StentorException retryAfter(long seconds) {
+        this.retryAfterSeconds = seconds;
+        return this;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Kind kind() {

@@ -32,7 +32,7 @@ final class ErrorResponses {
         if (t instanceof StentorException e) {
             ApiResponse r = ApiResponse.status(e.kind().status, new ErrorBody(e.code(), e.getMessage()));
             if (e.kind() == StentorException.Kind.TOO_MANY_REQUESTS || e.kind() == StentorException.Kind.UNAVAILABLE) {
-                r.header("Retry-After", "1");
+                r.header("Retry-After", Long.toString(Math.max(1, e.retryAfterSeconds())));
             }
             return r;
         }

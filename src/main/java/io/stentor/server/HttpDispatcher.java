@@ -45,13 +45,15 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ExecutorService blocking;
     private final HttpMetrics metrics;
     private final int maxWebSocketFrameBytes;
+    private final io.stentor.guard.RequestGuard guard;
 
     // Event-loop confined: the chain that keeps this connection's answers in request order.
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private int inFlight;
 
     HttpDispatcher(Router router, Function<String, Optional<Caller>> authenticator, ExecutorService blocking,
-            HttpMetrics metrics, int maxWebSocketFrameBytes) {
+            HttpMetrics metrics, int maxWebSocketFrameBytes, io.stentor.guard.RequestGuard guard) {
+        this.guard = guard;
         this.router = router;
         this.authenticator = authenticator;
         this.blocking = blocking;
@@ -85,6 +87,13 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         Router.Route route = match.get().route();
+        // Rate limits before anything else: a refused request costs a map lookup and this answer.
+        StentorException refused = guard.check(method, route.pattern(),
+                ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
+        if (refused != null) {
+            enqueue(ctx, () -> ErrorResponses.of(refused, null), route.pattern(), method, keepAlive, null);
+            return;
+        }
         ApiRequest request = new ApiRequest(method, path, match.get().params(), uri.parameters(), req.headers().copy(),
                 ByteBufUtil.getBytes(req.content()), (InetSocketAddress) ctx.channel().remoteAddress(), authenticator);
         if (route.socket() != null) {

@@ -13,7 +13,8 @@ import java.util.function.Function;
 
 /**
  * Builds each connection's pipeline, limits first:
- * <pre>codec(max line, max headers) → HeaderReadTimeout → IdleStateHandler → BodyLimit → HttpDispatcher</pre>
+ * <pre>ConnectionLimits → codec(max line, max headers) → HeaderReadTimeout → IdleStateHandler → BodyLimit
+ *     → HttpDispatcher (rate limits, then routing)</pre>
  */
 final class HttpPipeline extends ChannelInitializer<SocketChannel> {
 
@@ -24,9 +25,14 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     private final Function<String, Optional<Caller>> authenticator;
     private final ExecutorService blocking;
     private final HttpMetrics metrics;
+    private final io.stentor.guard.ConnectionLimits connectionLimits;
+    private final io.stentor.guard.RequestGuard guard;
 
     HttpPipeline(StentorConfig.Http cfg, Router router, Function<String, Optional<Caller>> authenticator,
-            ExecutorService blocking, HttpMetrics metrics) {
+            ExecutorService blocking, HttpMetrics metrics, io.stentor.guard.ConnectionLimits connectionLimits,
+            io.stentor.guard.RequestGuard guard) {
+        this.connectionLimits = connectionLimits;
+        this.guard = guard;
         this.cfg = cfg;
         this.router = router;
         this.authenticator = authenticator;
@@ -37,11 +43,12 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     @Override
     protected void initChannel(SocketChannel ch) {
         ch.pipeline()
+                .addLast("limits", connectionLimits)
                 .addLast("codec", new HttpServerCodec(MAX_REQUEST_LINE, cfg.maxHeaderBytes(), 8192))
                 .addLast("head-timeout", new HeaderReadTimeout(cfg.headerReadTimeout()))
                 .addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("body", new BodyLimit(cfg.maxBodyBytes()))
                 .addLast("dispatch", new HttpDispatcher(router, authenticator, blocking, metrics,
-                        cfg.maxWebSocketFrameBytes()));
+                        cfg.maxWebSocketFrameBytes(), guard));
     }
 }

@@ -22,6 +22,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.stentor.account.AccountRoutes;
 import io.stentor.account.AccountService;
 import io.stentor.config.StentorConfig;
+import io.stentor.guard.ConnectionLimits;
+import io.stentor.guard.RateLimits;
+import io.stentor.guard.RequestGuard;
 import io.stentor.media.MediaPlane;
 import io.stentor.media.MediaRoutes;
 import io.stentor.notification.NotificationRoutes;
@@ -123,7 +126,8 @@ public final class StentorServer implements AutoCloseable {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
                             cfg.http().writeBufferBytes() / 2, cfg.http().writeBufferBytes()))
                     .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
-                            new HttpMetrics(registry)));
+                            new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
+                            new RequestGuard(new RateLimits(cfg.guard(), registry))));
             if (cfg.http().socketSendBuffer() > 0) {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
             }
