@@ -67,23 +67,34 @@ class AbuseLimitsIT {
     void connectionsBeyondTheCapPerAddressAreClosedOnConnect() throws Exception {
         List<Socket> held = new ArrayList<>();
         try {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 6; i++) {
                 Socket s = new Socket();
                 s.bind(new InetSocketAddress("127.0.0.9", 0));
                 s.connect(new InetSocketAddress("127.0.0.1", ts.port()));
                 held.add(s);
             }
-            Socket extra = new Socket();
-            extra.bind(new InetSocketAddress("127.0.0.9", 0));
-            extra.connect(new InetSocketAddress("127.0.0.1", ts.port()));
-            extra.setSoTimeout(3000);
-            assertThat(extra.getInputStream().read()).as("closed by the server at once").isEqualTo(-1);
-            extra.close();
+            // The connections land on different event loops, so which one is refused is not fixed: exactly one is.
+            Thread.sleep(500);
+            int closed = 0;
+            for (Socket s : held) {
+                s.setSoTimeout(300);
+                try {
+                    if (s.getInputStream().read() == -1) {
+                        closed++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    // open, as it should be
+                }
+            }
+            assertThat(closed).as("connections closed by the server on connect").isEqualTo(1);
 
             // Another address is unaffected, and a freed slot can be used again.
             assertThat(rawRequest("127.0.0.8", "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"))
                     .startsWith("HTTP/1.1 200");
-            held.remove(0).close();
+            for (Socket s : held) {
+                s.close();
+            }
+            held.clear();
             await().atMost(Duration.ofSeconds(3)).until(() ->
                     rawRequest("127.0.0.9", "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                             .startsWith("HTTP/1.1 200"));
