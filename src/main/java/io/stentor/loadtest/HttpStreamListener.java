@@ -1,7 +1,6 @@
 package io.stentor.loadtest;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
@@ -12,15 +11,12 @@ import io.netty.handler.codec.http.HttpResponse;
  * measurement window, and how much arrived at once on connect (a burst from the past means the
  * listener starts behind the live edge).
  */
-final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
+final class HttpStreamListener extends ProbeHandler<HttpObject> {
 
-    private final ListenerProbe probe;
-    private final Measurements m;
     private final OggPageScanner scanner;
 
     HttpStreamListener(ListenerProbe probe, Measurements m) {
-        this.probe = probe;
-        this.m = m;
+        super(probe, m);
         this.scanner = new OggPageScanner(this::granule);
     }
 
@@ -61,17 +57,5 @@ final class HttpStreamListener extends SimpleChannelInboundHandler<HttpObject> {
             }
             probe.lastGranuleInWindow = granule;
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        probe.disconnected(m);
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        probe.fail(cause);
-        ctx.close();
     }
 }

@@ -19,7 +19,6 @@ final class ListenerProbe {
     int nextSequence;
     long frames;
     long framesInWindow;
-    long lostInWindow;
     long lateInWindow;
 
     // HTTP/Ogg tier: the granule position reached just before the window, and the last one inside it

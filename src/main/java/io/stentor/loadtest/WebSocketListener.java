@@ -2,7 +2,6 @@ package io.stentor.loadtest;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
@@ -14,14 +13,11 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * Capture times come from the speaker's clock, so latency is exact when the speaker runs on the
  * same machine (as in these benchmarks).
  */
-final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class WebSocketListener extends ProbeHandler<WebSocketFrame> {
 
-    private final ListenerProbe probe;
-    private final Measurements m;
 
     WebSocketListener(ListenerProbe probe, Measurements m) {
-        this.probe = probe;
-        this.m = m;
+        super(probe, m);
     }
 
     @Override
@@ -77,9 +73,6 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
                 }
                 return;
             }
-            if (counted) {
-                probe.lostInWindow += gap;
-            }
         }
         probe.sequenceStarted = true;
         probe.nextSequence = seq + 1;
@@ -88,17 +81,5 @@ final class WebSocketListener extends SimpleChannelInboundHandler<WebSocketFrame
             long micros = System.currentTimeMillis() * 1000 - capture;
             m.latencyMicros.recordValue(Math.max(0, Math.min(micros, 3_600_000_000L)));
         }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        probe.disconnected(m);
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        probe.fail(cause);
-        ctx.close();
     }
 }

@@ -24,16 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Fanout {
 
-    /** Bytes a listener needs right before its first shared buffer (e.g. Ogg headers numbered to fit); may return null. */
+    /**
+     * Fresh bytes for one listener (a new buffer per call, owned by the write): what it needs before
+     * its first shared buffer (the Ogg headers), or what it is told when it is cut off.
+     */
     @FunctionalInterface
-    public interface Preamble {
-        ByteBuf before(long firstSequence);
-    }
-
-    /** Bytes sent to a listener that is cut off for being too slow; may return null. */
-    @FunctionalInterface
-    public interface Farewell {
-        ByteBuf bytes();
+    public interface Bytes {
+        ByteBuf get();
     }
 
     private final Map<EventExecutor, Group> groups = new ConcurrentHashMap<>();
@@ -43,8 +40,8 @@ public final class Fanout {
     private final Runnable onSlowDisconnect;
     private final int maxBehindFrames;
     private final int maxQueuedFrames;
-    private final Preamble preamble;
-    private final Farewell farewell;
+    private final Bytes preamble;
+    private final Bytes farewell;
     private final WriteCoalescing coalescing;
     private long published;
 
@@ -54,7 +51,7 @@ public final class Fanout {
      *                        falling further and further behind live
      */
     public Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames,
-            int maxQueuedFrames, int maxFramesPerWrite, Preamble preamble, Farewell farewell) {
+            int maxQueuedFrames, int maxFramesPerWrite, Bytes preamble, Bytes farewell) {
         this.maxQueuedFrames = Math.max(maxFramesPerWrite + 1, maxQueuedFrames);
         this.coalescing = new WriteCoalescing(maxFramesPerWrite);
         this.stage = stage;
@@ -113,7 +110,7 @@ public final class Fanout {
     }
 
     /** Closes every listener (the space ended), after sending each the {@code goodbye} bytes when given. */
-    public void closeAll(Farewell goodbye) {
+    public void closeAll(Bytes goodbye) {
         for (Group g : groups.values()) {
             g.loop.execute(() -> g.closeAll(goodbye));
         }
@@ -165,7 +162,7 @@ public final class Fanout {
                     boolean first = !l.started;
                     if (first) {
                         l.started = true;
-                        ByteBuf pre = preamble == null ? null : preamble.before(sequence);
+                        ByteBuf pre = preamble == null ? null : preamble.get();
                         if (pre != null) {
                             ch.write(pre, ch.voidPromise());
                         }
@@ -204,7 +201,7 @@ public final class Fanout {
             Channel ch = l.channel;
             l.behind = Integer.MIN_VALUE; // only once
             onSlowDisconnect.run();
-            ByteBuf bye = farewell == null ? null : farewell.bytes();
+            ByteBuf bye = farewell == null ? null : farewell.get();
             if (bye != null) {
                 ch.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
                 ch.eventLoop().schedule(() -> ch.close(), 2, TimeUnit.SECONDS); // if even that cannot drain
@@ -213,9 +210,9 @@ public final class Fanout {
             }
         }
 
-        void closeAll(Farewell goodbye) {
+        void closeAll(Bytes goodbye) {
             for (Listener l : new ArrayList<>(listeners)) {
-                ByteBuf bye = goodbye == null ? null : goodbye.bytes();
+                ByteBuf bye = goodbye == null ? null : goodbye.get();
                 if (bye != null) {
                     l.channel.writeAndFlush(bye).addListener(ChannelFutureListener.CLOSE);
                 } else {

@@ -75,7 +75,7 @@ final class LiveSpace implements MixOutput {
                 Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()),
                 Math.max(2, plane.cfg.maxQueuedFrames() / plane.cfg.oggPageFrames()), 1,
                 // Every listener starts with the same header pages; the shared audio pages follow (see OggOpusStream).
-                firstPageSeq -> Unpooled.wrappedBuffer(liveOgg.headerPages()), null);
+                () -> Unpooled.wrappedBuffer(liveOgg.headerPages()), null);
     }
 
     void start(ScheduledExecutorService clockThreads) {
