@@ -104,8 +104,7 @@ final class LiveSpace implements MixOutput {
             if (seat == null) {
                 // Off the stage: cut at once, whatever the client does.
                 s.jitter.clear();
-                s.channel.writeAndFlush(closeFrame(4003, "you are no longer on stage"))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+                sayGoodbye(s.channel, 4003, "you are no longer on stage");
             } else if (seat.muted()) {
                 s.jitter.clear(); // silence from the very next tick
             }
@@ -126,8 +125,7 @@ final class LiveSpace implements MixOutput {
         SpeakerChannel old = speakers.get(userId);
         if (old != null) {
             removeSpeaker(old);
-            old.channel.writeAndFlush(closeFrame(4009, "replaced by a newer connection"))
-                    .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            sayGoodbye(old.channel, 4009, "replaced by a newer connection");
         }
         int slot;
         synchronized (slots) {
@@ -302,7 +300,7 @@ final class LiveSpace implements MixOutput {
         webSocket.closeAll(() -> closeFrame(code, why));
         ogg.closeAll(null);
         for (SpeakerChannel s : speakers.values()) {
-            s.channel.writeAndFlush(closeFrame(code, why)).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            sayGoodbye(s.channel, code, why);
         }
         synchronized (tickLock) { // wait out a running tick; none starts after this
             closed = true;
@@ -310,6 +308,21 @@ final class LiveSpace implements MixOutput {
             closeQuietly(encoder);
             return result;
         }
+    }
+
+    /**
+     * Closes a speaker's connection the way WebSocket intends: the close frame, then our end of
+     * the TCP stream (FIN), and the socket itself only once the client has answered or after 2 s.
+     * Closing at once would make the kernel reset a connection whose client is still sending
+     * audio, and the client would see 1006 instead of our code.
+     */
+    static void sayGoodbye(Channel ch, int code, String reason) {
+        ch.writeAndFlush(closeFrame(code, reason)).addListener(f -> {
+            if (ch instanceof io.netty.channel.socket.DuplexChannel duplex && ch.isActive()) {
+                duplex.shutdownOutput();
+            }
+            ch.eventLoop().schedule(() -> ch.close(), 2, TimeUnit.SECONDS);
+        });
     }
 
     static ByteBuf closeFrame(int code, String reason) {

@@ -162,7 +162,8 @@ public final class StentorServer implements AutoCloseable {
         listener.close().syncUninterruptibly();
         media.close(); // while the event loops still run, so listeners get their goodbye
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        // A short quiet period lets clients that were just sent a close frame read it and answer.
+        workers.shutdownGracefully(300, 2000, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
         blocking.shutdownNow();
         hub.close();
         db.close();
