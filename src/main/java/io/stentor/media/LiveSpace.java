@@ -286,6 +286,11 @@ final class LiveSpace implements MixOutput {
         }
     }
 
+    /** The speakers' connections, so a shutdown can wait for their close handshakes. */
+    List<Channel> speakerChannels() {
+        return speakers.values().stream().map(s -> s.channel).toList();
+    }
+
     /**
      * Stops the clock and closes every connection. When the space has ended, the recording gets its
      * end-of-stream page; on a server shutdown it is left open so the next start continues it.

@@ -19,6 +19,7 @@ import io.stentor.space.SpaceViews;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,12 +207,23 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     @Override
     public void close() {
         // On shutdown the spaces stay live: recordings are left open-ended and resume on the next start.
+        List<Channel> speaking = new ArrayList<>();
         for (String id : List.copyOf(live.keySet())) {
             LiveSpace ls = live.remove(id);
             if (ls != null) {
+                speaking.addAll(ls.speakerChannels());
                 ls.close(false);
             }
         }
         clockThreads.shutdownNow();
+        // Speakers answer the close frame (1012: reconnect) and stop sending; closing their sockets
+        // before that would reset them and they would see 1006. Bounded: at most 2 s in all.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (Channel ch : speaking) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !ch.closeFuture().awaitUninterruptibly(TimeUnit.NANOSECONDS.toMillis(left))) {
+                break;
+            }
+        }
     }
 }
