@@ -10,7 +10,22 @@ import java.util.regex.Pattern;
  * All of Stentor's configuration, one section per feature. Built once at start-up by
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
-public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard) {
+public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
+        Admission admission, Overload overload) {
+
+    /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
+    public record Admission(int maxListeners, int maxWebSocketListeners, int perSecond, int maxWaiting,
+            Duration waitingTimeout, Duration ticketTtl, Duration rejoinGrace) {
+    }
+
+    /**
+     * When the node counts as constrained or critical: thresholds per signal (event-loop lag, bytes
+     * queued to sockets, heap after collection, process CPU) and how long it must be calm to step down.
+     */
+    public record Overload(Duration sampleInterval, Duration lagConstrained, Duration lagCritical, int queuedConstrainedMib,
+            int queuedCriticalMib, int heapConstrainedPercent, int heapCriticalPercent, int cpuConstrainedPercent,
+            int cpuCriticalPercent, Duration calm) {
+    }
 
     /** Abuse limits: rates per client address and network, concurrent connections. */
     public record Guard(String exempt, int apiPerSecond, int loginsPerMinute, int registrationsPerHour,
@@ -82,7 +97,18 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("guard.logins-per-minute", 1, 1_000_000), r.integer("guard.registrations-per-hour", 1, 1_000_000),
                         r.integer("guard.joins-per-second", 1, 1_000_000), r.integer("guard.reactions-per-second", 1, 1_000_000),
                         r.integer("guard.subnet-factor", 1, 10_000), r.integer("guard.connections-per-ip", 1, 1_000_000),
-                        r.integer("guard.connections-per-subnet", 1, 10_000_000)));
+                        r.integer("guard.connections-per-subnet", 1, 10_000_000)),
+                new Admission(r.integer("admission.max-listeners", 0, 10_000_000),
+                        r.integer("admission.max-websocket-listeners", 0, 10_000_000),
+                        r.integer("admission.per-second", 1, 1_000_000), r.integer("admission.max-waiting", 0, 10_000_000),
+                        r.duration("admission.waiting-timeout"), r.duration("admission.ticket-ttl"),
+                        r.duration("admission.rejoin-grace")),
+                new Overload(r.duration("overload.sample-interval"), r.duration("overload.lag-constrained"),
+                        r.duration("overload.lag-critical"), r.integer("overload.queued-constrained-mib", 1, 1 << 20),
+                        r.integer("overload.queued-critical-mib", 1, 1 << 20),
+                        r.integer("overload.heap-constrained-percent", 1, 100), r.integer("overload.heap-critical-percent", 1, 100),
+                        r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
+                        r.duration("overload.calm")));
     }
 
     /** Parses typed values, naming the setting in every error. */

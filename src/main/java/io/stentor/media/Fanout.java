@@ -104,6 +104,15 @@ public final class Fanout {
         return size.get();
     }
 
+    /** Bytes waiting to be written to this fan-out's listeners, as of the last frame. */
+    public long queuedBytes() {
+        long n = 0;
+        for (Group g : groups.values()) {
+            n += g.queuedBytes;
+        }
+        return n;
+    }
+
     /** Frames per socket write right now: 1 sends each frame at once; more coalesce (see {@link WriteCoalescing}). */
     public int flushEvery() {
         return coalescing.framesPerWrite();
@@ -131,6 +140,8 @@ public final class Fanout {
     private final class Group {
         final EventExecutor loop;
         final ArrayList<Listener> listeners = new ArrayList<>();
+        /** Bytes waiting in this loop's listeners' socket buffers at the last frame (read by the load monitor). */
+        volatile long queuedBytes;
 
         Group(EventExecutor loop) {
             this.loop = loop;
@@ -156,6 +167,7 @@ public final class Fanout {
             long start = System.nanoTime();
             try {
                 int written = 0;
+                long queuedSum = 0;
                 for (int i = 0; i < listeners.size(); i++) {
                     Listener l = listeners.get(i);
                     Channel ch = l.channel;
@@ -167,7 +179,9 @@ public final class Fanout {
                             ch.write(pre, ch.voidPromise());
                         }
                     }
-                    if (ch.isWritable() && queued(ch) <= (long) frame.readableBytes() * maxQueuedFrames) {
+                    long queued = queued(ch);
+                    queuedSum += queued;
+                    if (ch.isWritable() && queued <= (long) frame.readableBytes() * maxQueuedFrames) {
                         // A recycled duplicate: own indexes, shared bytes; the channel releases it once written.
                         ch.write(frame.retainedDuplicate(), ch.voidPromise());
                         if (flush || first) {
@@ -182,6 +196,7 @@ public final class Fanout {
                         }
                     }
                 }
+                queuedBytes = queuedSum;
                 stage.out(written);
                 if (arrivalNanos != 0 && written > 0) {
                     serverLatency.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);

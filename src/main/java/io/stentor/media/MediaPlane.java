@@ -56,6 +56,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final SpaceService spaces;
     private final RecordingRepository recordings;
     private final Clock clock;
+    private final List<java.util.function.Consumer<String>> replayListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, LiveSpace> live = new ConcurrentHashMap<>();
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
@@ -142,6 +143,9 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         Recorder.Result r = ls.close(true);
         boolean publish = spaces.get(spaceId).recordingPolicy() == RecordingPolicy.PUBLISH_IMMEDIATELY;
         recordings.finished(spaceId, r, publish, clock.instant());
+        if (publish) {
+            replayPublished(spaceId);
+        }
         LOG.info("space {} ended: recording of {} ms, {} bytes, {}", spaceId, r.durationMillis(), r.bytes(),
                 publish ? "published" : "held until published");
     }
@@ -160,6 +164,27 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         Map<String, String> handles = spaces.stageHandles(stage);
         stage.forEach(m -> seats.put(m.userId(), new LiveSpace.StageSeat(handles.get(m.userId()), m.muted())));
         return seats;
+    }
+
+    /** Runs {@code listener} with the space's id whenever a replay becomes public. */
+    public void onReplayPublished(java.util.function.Consumer<String> listener) {
+        replayListeners.add(listener);
+    }
+
+    /** Makes a finished recording public and tells whoever waits for it. */
+    void publishReplay(String spaceId) {
+        recordings.publish(spaceId);
+        replayPublished(spaceId);
+    }
+
+    private void replayPublished(String spaceId) {
+        for (var l : replayListeners) {
+            try {
+                l.accept(spaceId);
+            } catch (RuntimeException e) {
+                LOG.warn("telling about the replay of {} failed", spaceId, e);
+            }
+        }
     }
 
     Optional<LiveSpace> live(String spaceId) {
@@ -188,6 +213,25 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             n += tier.equals("ws") ? ls.webSocket.size() : ls.ogg.size();
         }
         return n;
+    }
+
+    /** Bytes queued to listeners' sockets over all live spaces (a signal of the load monitor). */
+    public long queuedBytes() {
+        long n = 0;
+        for (LiveSpace ls : live.values()) {
+            n += ls.webSocket.queuedBytes() + ls.ogg.queuedBytes();
+        }
+        return n;
+    }
+
+    /** Listeners on the WebSocket tier over all live spaces. */
+    public int webSocketListeners() {
+        return (int) listeners("ws");
+    }
+
+    /** Listeners on every tier over all live spaces. */
+    public int allListeners() {
+        return (int) (listeners("ws") + listeners("ogg"));
     }
 
     private double flushEvery() {

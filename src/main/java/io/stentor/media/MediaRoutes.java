@@ -4,6 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.stentor.account.Caller;
 import io.stentor.error.StentorException;
+import io.stentor.guard.Admission;
+import io.stentor.guard.JoinTicket;
+import io.stentor.guard.JoinTickets;
+import io.stentor.guard.Priority;
 import io.stentor.media.codec.OpusPackets;
 import io.stentor.server.ApiRequest;
 import io.stentor.server.ApiResponse;
@@ -37,12 +41,16 @@ public final class MediaRoutes {
     private final MediaPlane plane;
     private final SpaceService spaces;
     private final StageService stage;
+    private final JoinTickets tickets;
+    private final Admission admission;
     private final AtomicLong connectionIds = new AtomicLong();
 
-    public MediaRoutes(MediaPlane plane, SpaceService spaces, StageService stage) {
+    public MediaRoutes(MediaPlane plane, SpaceService spaces, StageService stage, JoinTickets tickets, Admission admission) {
         this.plane = plane;
         this.spaces = spaces;
         this.stage = stage;
+        this.tickets = tickets;
+        this.admission = admission;
     }
 
     public void register(Router r) {
@@ -54,7 +62,7 @@ public final class MediaRoutes {
         r.post("/api/v1/spaces/{id}/replay/publish", req -> {
             Space s = spaces.hostedBy(req.requireCaller(), req.param("id"));
             Recording rec = readyRecording(s.id());
-            plane.recordings().publish(s.id());
+            plane.publishReplay(s.id());
             return ApiResponse.ok(new ReplayView(url(s.id()), rec.durationMillis(), rec.bytes(), true));
         });
         r.delete("/api/v1/spaces/{id}/replay", req -> {
@@ -144,13 +152,18 @@ public final class MediaRoutes {
 
     private WebSocketEndpoint.Session listen(ApiRequest req, WebSocketEndpoint.Peer peer) {
         String spaceId = req.param("id");
-        liveSpace(spaceId);
-        Listener who = listener(req, spaceId);
+        Listener who = listener(req, spaceId, true);
         return new WebSocketEndpoint.Session() {
+            private boolean opened;
+
             @Override
             public void onOpen() {
+                opened = true;
                 stage.addListener(spaceId, who.key(), who.connection());
-                Runnable gone = () -> stage.removeListener(spaceId, who.key(), who.connection());
+                Runnable gone = () -> {
+                    stage.removeListener(spaceId, who.key(), who.connection());
+                    who.release();
+                };
                 if (!plane.listen(spaceId, peer.channel(), who.userId(), gone)) {
                     gone.run();
                     peer.close(1000, "the space has ended");
@@ -159,35 +172,69 @@ public final class MediaRoutes {
 
             @Override
             public void onClose() {
-                // The fan-out tells us when the listener is gone (onGone above).
+                // Once open, the fan-out tells us when the listener is gone (onGone above).
+                if (!opened) {
+                    who.release();
+                }
             }
         };
     }
 
     private ApiResponse liveOgg(ApiRequest req) {
         String spaceId = req.param("id");
-        LiveSpace ls = liveSpace(spaceId);
-        Listener who = listener(req, spaceId);
+        Listener who = listener(req, spaceId, false);
+        LiveSpace ls = plane.live(spaceId).orElseThrow(() -> {
+            who.release();
+            return new StentorException(StentorException.Kind.CONFLICT, "space_not_live", "This space is not live.");
+        });
         return ApiResponse.stream("audio/ogg", ch -> {
             stage.addListener(spaceId, who.key(), who.connection());
-            ls.listenOgg(ch, who.userId(), () -> stage.removeListener(spaceId, who.key(), who.connection()));
+            ls.listenOgg(ch, who.userId(), () -> {
+                stage.removeListener(spaceId, who.key(), who.connection());
+                who.release();
+            });
         }).header("icy-name", asciiOnly(ls.title)).header("icy-pub", "0")
                 .header("Access-Control-Allow-Origin", "*");
     }
 
-    /** Who a media connection holds in the audience: the user (once however they listen), or itself if anonymous. */
-    private record Listener(String key, String connection, String userId) {
+    /**
+     * Who a media connection holds in the audience (the user once however they listen, or an
+     * anonymous id), and the ticket it holds, given back when the connection ends.
+     */
+    private record Listener(String key, String connection, String userId, JoinTicket ticket, JoinTickets tickets) {
+        void release() {
+            if (ticket != null) {
+                tickets.release(ticket);
+            }
+        }
     }
 
-    private Listener listener(ApiRequest req, String spaceId) {
+    /**
+     * Admits a media connection. With {@code ?ticket=}: checked without the database (signature,
+     * space, expiry, one connection per ticket). Without: an ordinary player, let in only while
+     * a join would be admitted at once (see {@link Admission#direct}).
+     */
+    private Listener listener(ApiRequest req, String spaceId, boolean webSocket) {
+        String connection = "media:" + connectionIds.incrementAndGet();
+        Optional<String> token = req.query("ticket");
+        if (token.isPresent()) {
+            JoinTicket t = tickets.verify(token.get(), spaceId);
+            Admission.requireTier(t, webSocket);
+            liveSpace(spaceId);
+            tickets.claim(t);
+            admission.connected(t);
+            boolean anonymous = t.subject().startsWith("anon:");
+            return new Listener(t.subject(), connection, anonymous ? null : t.subject(), t, tickets);
+        }
+        liveSpace(spaceId);
         Optional<Caller> caller = req.caller();
         if (caller.isPresent() && spaces.isBlocked(spaceId, caller.get().userId())) {
             throw StentorException.forbidden("blocked", "You were removed from this space.");
         }
-        String connection = "media:" + connectionIds.incrementAndGet();
-        return caller.map(c -> new Listener(c.userId(), connection, c.userId()))
+        admission.direct(spaceId, Priority.of(caller), webSocket);
+        return caller.map(c -> new Listener(c.userId(), connection, c.userId(), null, tickets))
                 .orElseGet(() -> new Listener(StageService.anonymousListener(req.query("listener"), connection),
-                        connection, null));
+                        connection, null, null, tickets));
     }
 
     /**

@@ -22,9 +22,16 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.stentor.account.AccountRoutes;
 import io.stentor.account.AccountService;
 import io.stentor.config.StentorConfig;
+import io.stentor.guard.Admission;
 import io.stentor.guard.ConnectionLimits;
+import io.stentor.guard.GuardRoutes;
+import io.stentor.guard.JoinRoutes;
+import io.stentor.guard.JoinTickets;
+import io.stentor.guard.LoadMonitor;
+import io.stentor.guard.ReplayPromises;
 import io.stentor.guard.RateLimits;
 import io.stentor.guard.RequestGuard;
+import io.stentor.store.ServerSecrets;
 import io.stentor.media.MediaPlane;
 import io.stentor.media.MediaRoutes;
 import io.stentor.notification.NotificationRoutes;
@@ -37,6 +44,7 @@ import io.stentor.space.StageService;
 import io.stentor.store.Database;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -64,9 +72,11 @@ public final class StentorServer implements AutoCloseable {
     private final MediaPlane media;
     private final Channel listener;
     private final Router router;
+    private final List<AutoCloseable> guards;
 
     private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking,
-            SpaceEventHub hub, MediaPlane media, Channel listener, Router router) {
+            SpaceEventHub hub, MediaPlane media, Channel listener, Router router, List<AutoCloseable> guards) {
+        this.guards = guards;
         this.db = db;
         this.boss = boss;
         this.workers = workers;
@@ -97,13 +107,28 @@ public final class StentorServer implements AutoCloseable {
         StageService stage = new StageService(spaces, notifier, cfg.spaces().reactionsPerSecond());
         MediaPlane media = new MediaPlane(cfg.media(), spaces, db.jdbi(), registry, clock);
 
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        LoadMonitor load = new LoadMonitor(cfg.overload(), workers, media::queuedBytes, registry);
+        JoinTickets tickets = new JoinTickets(new ServerSecrets(db.jdbi()).key("join-tickets"),
+                cfg.admission().ticketTtl().toSeconds(), clock, registry);
+        Admission admission = new Admission(cfg.admission(), load::state, tickets, media::allListeners,
+                media::webSocketListeners, registry);
+        ReplayPromises promises = new ReplayPromises(notifier);
+        media.onReplayPublished(promises::published);
+
         Router router = new Router();
-        new OpsRoutes(db, registry).register(router);
+        new OpsRoutes(db, registry, load).register(router);
         new StaticFiles().register(router);
         new AccountRoutes(accounts, cfg.auth()).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
-        new MediaRoutes(media, spaces, stage).register(router);
+        new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
+        new JoinRoutes(spaces, stage, admission, tickets, promises, req -> { }).register(router);
+        new GuardRoutes(load, admission).register(router);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
@@ -111,11 +136,6 @@ public final class StentorServer implements AutoCloseable {
         Gauge.builder("stentor.listeners", audience, Audience::total)
                 .description("Listeners in live spaces on this node").register(registry);
 
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stentor-req-", 0).factory());
         try {
             ServerBootstrap b = new ServerBootstrap()
@@ -132,7 +152,7 @@ public final class StentorServer implements AutoCloseable {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
             }
             Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
-            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, media, ch, router);
+            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, media, ch, router, List.of(load, admission));
             LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
                     cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
             return server;
@@ -141,6 +161,8 @@ public final class StentorServer implements AutoCloseable {
             workers.shutdownGracefully();
             blocking.shutdownNow();
             media.close();
+            load.close();
+            admission.close();
             hub.close();
             db.close();
             throw e;
@@ -165,6 +187,13 @@ public final class StentorServer implements AutoCloseable {
         // A short quiet period lets clients that were just sent a close frame read it and answer.
         workers.shutdownGracefully(300, 2000, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
         blocking.shutdownNow();
+        for (AutoCloseable g : guards) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", g, e);
+            }
+        }
         hub.close();
         db.close();
     }

@@ -63,10 +63,6 @@ public final class SpaceRoutes {
         r.post(one + "/follow", req -> done(() -> spaces.follow(req.requireCaller(), req.param("id"))));
         r.delete(one + "/follow", req -> done(() -> spaces.unfollow(req.requireCaller(), req.param("id"))));
 
-        r.post(one + "/join", req -> {
-            stage.join(req.requireCaller(), req.param("id"));
-            return ApiResponse.ok(spaces.detail(req.param("id"), req.caller()));
-        });
         r.post(one + "/leave", req -> done(() -> stage.leave(req.requireCaller(), req.param("id"))));
         r.post(one + "/reactions", req -> {
             Caller caller = req.requireCaller();

@@ -256,6 +256,15 @@ public final class SpaceService {
         repo.unfollow(id, caller.userId());
     }
 
+    /**
+     * Whether this person gets in when the space is live for a small audience only: they follow
+     * the space, were invited to its stage, or hold a role beyond plain user.
+     */
+    public boolean inSmallAudience(String spaceId, Caller caller) {
+        return caller.user().role() != io.stentor.account.Role.USER || repo.isFollowing(spaceId, caller.userId())
+                || repo.invite(spaceId, caller.userId()).isPresent();
+    }
+
     /** The space, if the caller hosts it or is an admin; else 403. */
     public Space hostedBy(Caller caller, String id) {
         return requireHost(caller, get(id));
@@ -276,7 +285,7 @@ public final class SpaceService {
         }
     }
 
-    static void requireLive(Space s) {
+    public static void requireLive(Space s) {
         if (s.state() != SpaceState.LIVE) {
             throw StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()
                     + ", not live.");

@@ -368,6 +368,11 @@ public final class StageService {
                 .orElseThrow(() -> StentorException.forbidden("not_host", "Only the host or a co-host may do that."));
     }
 
+    /** Whether the user is on the stage of the space (host, co-host or speaker). */
+    public boolean onStage(String spaceId, String userId) {
+        return member(spaceId, userId).isPresent();
+    }
+
     private Optional<StageMember> member(String spaceId, String userId) {
         return repo.stage(spaceId).stream().filter(m -> m.userId().equals(userId)).findFirst();
     }

@@ -69,7 +69,8 @@ class SpaceLifecycleIT {
 
                 // Listeners join; the count arrives aggregated (anonymous watcher + alice + bob = 3).
                 assertThat(alice.post("/api/v1/spaces/" + id + "/join").status()).isEqualTo(200);
-                assertThat(bob.post("/api/v1/spaces/" + id + "/join").json().at("/you/listening").asBoolean()).isTrue();
+                assertThat(bob.post("/api/v1/spaces/" + id + "/join").json().get("state").asText()).isEqualTo("admitted");
+                assertThat(bob.get("/api/v1/spaces/" + id).json().at("/you/listening").asBoolean()).isTrue();
                 room.awaitType("audience", m -> m.get("listeners").asInt() == 3);
 
                 // Alice asks to speak, the host accepts: she is on stage, the queue is empty.
