@@ -15,7 +15,7 @@ public final class StentorCommand {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new StentorCommand());
         ConfigOptions.addTo(cmd.getSubcommands().get("serve").getCommandSpec());
         CommandLine admin = cmd.getSubcommands().get("admin");

@@ -138,7 +138,7 @@ public final class Admission implements AutoCloseable {
                     + "published when it ends.", 30);
         }
         synchronized (this) {
-            if (webSocket && !webSocketRoom(0)) {
+            if (webSocket && !webSocketRoom(1)) {
                 throw busy("websocket_full", "No more WebSocket listeners fit on this server; listen over HTTP at "
                         + "/spaces/" + spaceId + "/live.opus.", 5);
             }

@@ -84,6 +84,11 @@ public final class MediaClient implements AutoCloseable {
                 + listenerId, null);
     }
 
+    /** A listener on a path the server handed out (e.g. the {@code listen} path of a join ticket). */
+    public static MediaClient listenerAt(String baseUrl, String path) {
+        return new MediaClient(baseUrl.replace("http", "ws") + path, null);
+    }
+
     public static MediaClient speaker(TestServer ts, String spaceId, String token) {
         return speakerAt(ts.baseUrl(), spaceId, token);
     }
