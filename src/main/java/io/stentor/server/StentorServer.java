@@ -1,5 +1,6 @@
 package io.stentor.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -23,8 +24,12 @@ import io.stentor.account.AccountRoutes;
 import io.stentor.account.AccountService;
 import io.stentor.config.StentorConfig;
 import io.stentor.guard.ConnectionLimits;
+import io.stentor.guard.GuardState;
+import io.stentor.guard.LoginThrottle;
+import io.stentor.guard.ProofOfWork;
 import io.stentor.guard.RateLimits;
 import io.stentor.guard.RequestGuard;
+import io.stentor.guard.SigningKey;
 import io.stentor.media.MediaPlane;
 import io.stentor.media.MediaRoutes;
 import io.stentor.notification.NotificationRoutes;
@@ -78,6 +83,12 @@ public final class StentorServer implements AutoCloseable {
     }
 
     public static StentorServer start(StentorConfig cfg) {
+        // The node's state is NORMAL until the load monitor supplies the measured one.
+        return start(cfg, () -> GuardState.NORMAL);
+    }
+
+    /** Starts a server whose guard reads the node's load state from {@code guardState} (any thread may call it). */
+    public static StentorServer start(StentorConfig cfg, java.util.function.Supplier<GuardState> guardState) {
         // Millisecond ticks: what is returned at once equals what is read back from the database later.
         Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
         Database db = Database.open(cfg.db());
@@ -97,10 +108,15 @@ public final class StentorServer implements AutoCloseable {
         StageService stage = new StageService(spaces, notifier, cfg.spaces().reactionsPerSecond());
         MediaPlane media = new MediaPlane(cfg.media(), spaces, db.jdbi(), registry, clock);
 
+        SigningKey guardKey = SigningKey.of(cfg.guard().secret());
+        ProofOfWork proofOfWork = new ProofOfWork(cfg.guard(), guardKey, guardState, clock, registry);
+        LoginThrottle loginThrottle = new LoginThrottle(cfg.guard(), guardKey, cfg.auth().cookieSecure(), clock, registry);
+
         Router router = new Router();
         new OpsRoutes(db, registry).register(router);
         new StaticFiles().register(router);
-        new AccountRoutes(accounts, cfg.auth()).register(router);
+        proofOfWork.register(router);
+        new AccountRoutes(accounts, cfg.auth(), loginThrottle, proofOfWork).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         new MediaRoutes(media, spaces, stage).register(router);
@@ -110,6 +126,8 @@ public final class StentorServer implements AutoCloseable {
                 .description("Spaces that are live now").register(registry);
         Gauge.builder("stentor.listeners", audience, Audience::total)
                 .description("Listeners in live spaces on this node").register(registry);
+        FunctionCounter.builder("stentor.auth.password.hashes", accounts, AccountService::passwordHashes)
+                .description("Argon2 password hashes computed (sign-ups, logins, decoys)").register(registry);
 
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
