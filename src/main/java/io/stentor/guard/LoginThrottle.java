@@ -55,7 +55,7 @@ public final class LoginThrottle {
         this.key = key;
         this.cookieSecure = cookieSecure;
         this.clock = clock;
-        this.perSource = Caffeine.newBuilder().maximumSize(500_000).expireAfterAccess(cfg.window()).build();
+        this.perSource = Caffeine.newBuilder().maximumSize(200_000).expireAfterAccess(cfg.window()).build();
         this.perAccount = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(cfg.window()).build();
         this.knownNetworks = Caffeine.newBuilder().maximumSize(200_000).expireAfterWrite(cfg.knownDeviceTtl()).build();
         this.refusedNetwork = Refusals.counter(registry, "login_network");

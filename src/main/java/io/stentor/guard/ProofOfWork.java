@@ -62,7 +62,7 @@ public final class ProofOfWork {
         this.key = key;
         this.state = state;
         this.clock = clock;
-        this.used = Caffeine.newBuilder().maximumSize(500_000).expireAfterWrite(cfg.challengeTtl()).build();
+        this.used = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(cfg.challengeTtl()).build();
         this.refused = Refusals.counter(registry, "proof_of_work");
     }
 
