@@ -16,13 +16,26 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the JSON API; resolves to the parsed body (null for 204), rejects with ApiError. */
+/**
+ * Calls the JSON API; resolves to the parsed body (null for 204), rejects with ApiError. When a
+ * busy server asks for proof-of-work (428), solves a challenge and retries once with the proof.
+ */
 export async function api(method, path, body) {
+  try {
+    return await request(method, path, body);
+  } catch (e) {
+    if (e.status !== 428 || !e.code.startsWith('proof_of_work_')) throw e;
+    return request(method, path, body, await proofOfWork());
+  }
+}
+
+async function request(method, path, body, proof) {
   const opts = { method, headers: {}, credentials: 'same-origin' };
   if (body !== undefined) {
     opts.headers['Content-Type'] = 'application/json';
     opts.body = JSON.stringify(body);
   }
+  if (proof) opts.headers['Stentor-Proof'] = proof;
   let res;
   try {
     res = await fetch('/api/v1' + path, opts);
@@ -42,6 +55,44 @@ export async function api(method, path, body) {
       res.headers.get('Retry-After'));
   }
   return json;
+}
+
+/**
+ * Fetches a challenge and finds a counter n such that SHA-256(challenge + ':' + n) starts with
+ * `difficulty` zero bits (docs/PROTOCOL.md); hashes in batches and yields between them, so the
+ * page stays responsive. Resolves to the Stentor-Proof header value.
+ */
+async function proofOfWork() {
+  const { challenge, difficulty } = await request('GET', '/guard/challenge');
+  if (!globalThis.crypto || !crypto.subtle) {
+    throw new ApiError(428, 'proof_of_work_unsupported',
+      'The server is busy and asks for a proof of work, which this page can only compute over HTTPS.');
+  }
+  const enc = new TextEncoder();
+  const batch = 512;
+  for (let start = 0; ; start += batch) {
+    const hashes = [];
+    for (let n = start; n < start + batch; n++) {
+      hashes.push(crypto.subtle.digest('SHA-256', enc.encode(challenge + ':' + n)));
+    }
+    const done = await Promise.all(hashes);
+    for (let i = 0; i < batch; i++) {
+      if (leadingZeroBits(new Uint8Array(done[i])) >= difficulty) return challenge + ':' + (start + i);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+function leadingZeroBits(bytes) {
+  let bits = 0;
+  for (const b of bytes) {
+    if (b === 0) {
+      bits += 8;
+      continue;
+    }
+    return bits + Math.clz32(b) - 24;
+  }
+  return bits;
 }
 
 // ---------------------------------------------------------------- DOM helpers

@@ -2,6 +2,8 @@ package io.stentor.account;
 
 import io.stentor.config.StentorConfig;
 import io.stentor.error.StentorException;
+import io.stentor.guard.LoginThrottle;
+import io.stentor.guard.ProofOfWork;
 import io.stentor.server.ApiRequest;
 import io.stentor.server.ApiResponse;
 import io.stentor.server.Cookies;
@@ -40,10 +42,14 @@ public final class AccountRoutes {
 
     private final AccountService accounts;
     private final StentorConfig.Auth cfg;
+    private final LoginThrottle throttle;
+    private final ProofOfWork proofOfWork;
 
-    public AccountRoutes(AccountService accounts, StentorConfig.Auth cfg) {
+    public AccountRoutes(AccountService accounts, StentorConfig.Auth cfg, LoginThrottle throttle, ProofOfWork proofOfWork) {
         this.accounts = accounts;
         this.cfg = cfg;
+        this.throttle = throttle;
+        this.proofOfWork = proofOfWork;
     }
 
     public void register(Router r) {
@@ -69,20 +75,37 @@ public final class AccountRoutes {
     }
 
     private ApiResponse login(ApiRequest req) {
+        proofOfWork.require(req);
         LoginBody b = req.body(LoginBody.class);
-        AccountService.IssuedSession s = accounts.login(b.handle(), b.password(), Session.Kind.COOKIE, null);
+        LoginThrottle.Attempt attempt = throttle.admit(b.handle(), req);
+        AccountService.IssuedSession s = checkPassword(attempt, () -> accounts.login(b.handle(), b.password(), Session.Kind.COOKIE, null));
         return ApiResponse.ok(new LoginView(s.user(), view(s.session(), s.session().id())))
-                .cookie(Cookies.session(s.token(), cfg.sessionTtl(), cfg.cookieSecure()));
+                .cookie(Cookies.session(s.token(), cfg.sessionTtl(), cfg.cookieSecure()))
+                .cookie(attempt.succeeded());
+    }
+
+    /** Runs the password check of an admitted attempt, reporting a failure to the throttle. */
+    private static AccountService.IssuedSession checkPassword(LoginThrottle.Attempt attempt,
+            java.util.function.Supplier<AccountService.IssuedSession> check) {
+        try {
+            return check.get();
+        } catch (StentorException e) {
+            attempt.failed();
+            throw e;
+        }
     }
 
     private ApiResponse issueToken(ApiRequest req) {
+        proofOfWork.require(req);
         TokenBody b = req.body(TokenBody.class);
         String name = b.name() == null || b.name().isBlank() ? null : b.name().strip();
         if (name != null && (name.length() > 64 || name.codePoints().anyMatch(Character::isISOControl))) {
             throw StentorException.badRequest("invalid_name", "A token name has at most 64 characters, none of them control characters.");
         }
-        AccountService.IssuedSession s = accounts.login(b.handle(), b.password(), Session.Kind.BEARER, name);
-        return ApiResponse.created(new TokenView(s.token(), s.user(), view(s.session(), s.session().id())));
+        LoginThrottle.Attempt attempt = throttle.admit(b.handle(), req);
+        AccountService.IssuedSession s = checkPassword(attempt, () -> accounts.login(b.handle(), b.password(), Session.Kind.BEARER, name));
+        return ApiResponse.created(new TokenView(s.token(), s.user(), view(s.session(), s.session().id())))
+                .cookie(attempt.succeeded());
     }
 
     private ApiResponse logout(ApiRequest req) {

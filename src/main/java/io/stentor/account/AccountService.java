@@ -39,6 +39,11 @@ public final class AccountService {
         this.clock = clock;
     }
 
+    /** Password hashes computed so far (for the metric {@code stentor_auth_password_hashes_total}). */
+    public long passwordHashes() {
+        return hasher.computed();
+    }
+
     public UserRepository users() {
         return users;
     }

@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -28,6 +29,7 @@ public final class PasswordHasher {
     private final int memoryKib;
     private final int iterations;
     private final Semaphore permits;
+    private final AtomicLong computed = new AtomicLong();
     private final SecureRandom random = new SecureRandom();
     /** Hash of a random password, verified against when a handle does not exist, so timing does not tell. */
     private final String decoy;
@@ -81,6 +83,11 @@ public final class PasswordHasher {
         return MessageDigest.isEqual(expected, actual);
     }
 
+    /** Argon2 computations so far (hashes, verifications and decoys): what logins cost this node. */
+    public long computed() {
+        return computed.get();
+    }
+
     private byte[] derive(String password, byte[] salt, int m, int t, int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
@@ -89,6 +96,7 @@ public final class PasswordHasher {
         gen.init(params);
         byte[] out = new byte[length];
         permits.acquireUninterruptibly();
+        computed.incrementAndGet();
         try {
             gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
         } finally {

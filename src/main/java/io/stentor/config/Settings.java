@@ -44,6 +44,20 @@ public final class Settings {
             new Setting("guard.subnet-factor", "10", "A client network (/24 IPv4, /64 IPv6) may do this many times an address's rate."),
             new Setting("guard.connections-per-ip", "100", "Concurrent connections per client address; more are closed on connect."),
             new Setting("guard.connections-per-subnet", "1000", "Concurrent connections per client network."),
+            new Setting("guard.login-failures-per-network", "5", "Failed logins to one account from one client network "
+                    + "(or known device) before it must wait; then one try per window/this."),
+            new Setting("guard.login-failures-per-account", "20", "Failed logins to one account from anywhere within the "
+                    + "window before it counts as under attack: then only its known devices and networks may try freely."),
+            new Setting("guard.login-failure-window", "15m", "How long failed logins are remembered (they drain evenly over it)."),
+            new Setting("guard.known-device-ttl", "90d", "Lifetime of the known-device cookie a successful login sets, "
+                    + "and how long the network it came from is remembered."),
+            new Setting("guard.secret", "", "HMAC key (32+ characters) signing known-device cookies and proof-of-work "
+                    + "challenges; empty = a random key made once and kept in the database (shared by nodes on one database)."),
+            new Setting("guard.proof-of-work", "auto", "Proof-of-work for logins (and joins): off, auto (only while the node "
+                    + "is constrained or critical) or always."),
+            new Setting("guard.pow-bits-constrained", "14", "Proof-of-work difficulty (leading zero bits) while constrained."),
+            new Setting("guard.pow-bits-critical", "16", "Proof-of-work difficulty (leading zero bits) while critical."),
+            new Setting("guard.pow-challenge-ttl", "2m", "How long a proof-of-work challenge may be solved and used."),
             new Setting("admission.max-listeners", "18000", "Listeners this node holds on all tiers; new joins beyond wait in the waiting room."),
             new Setting("admission.max-websocket-listeners", "12000", "WebSocket listeners this node holds; new listeners "
                     + "beyond are offered the HTTP tier."),

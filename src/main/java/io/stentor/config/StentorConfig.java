@@ -27,9 +27,21 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
             int cpuCriticalPercent, Duration calm) {
     }
 
-    /** Abuse limits: rates per client address and network, concurrent connections. */
+    /**
+     * Abuse limits: rates per client address and network, concurrent connections, failed logins per
+     * account, proof-of-work. An empty {@code secret} means a random key per start.
+     */
     public record Guard(String exempt, int apiPerSecond, int loginsPerMinute, int registrationsPerHour,
-            int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet) {
+            int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet,
+            LoginFailures loginFailures, ProofOfWork proofOfWork, String secret) {
+
+        /** Failed-login throttling per account (see io.stentor.guard.LoginThrottle). */
+        public record LoginFailures(int perNetwork, int perAccount, Duration window, Duration knownDeviceTtl) {
+        }
+
+        /** Proof-of-work: {@code mode} is off, auto or always; difficulty in leading zero bits per node state. */
+        public record ProofOfWork(String mode, int bitsConstrained, int bitsCritical, Duration challengeTtl) {
+        }
     }
 
     /** The HTTP server and its limits. */
@@ -97,7 +109,14 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("guard.logins-per-minute", 1, 1_000_000), r.integer("guard.registrations-per-hour", 1, 1_000_000),
                         r.integer("guard.joins-per-second", 1, 1_000_000), r.integer("guard.reactions-per-second", 1, 1_000_000),
                         r.integer("guard.subnet-factor", 1, 10_000), r.integer("guard.connections-per-ip", 1, 1_000_000),
-                        r.integer("guard.connections-per-subnet", 1, 10_000_000)),
+                        r.integer("guard.connections-per-subnet", 1, 10_000_000),
+                        new Guard.LoginFailures(r.integer("guard.login-failures-per-network", 1, 10_000),
+                                r.integer("guard.login-failures-per-account", 1, 1_000_000),
+                                r.duration("guard.login-failure-window"), r.duration("guard.known-device-ttl")),
+                        new Guard.ProofOfWork(r.oneOf("guard.proof-of-work", "off", "auto", "always"),
+                                r.integer("guard.pow-bits-constrained", 1, 32), r.integer("guard.pow-bits-critical", 1, 32),
+                                r.duration("guard.pow-challenge-ttl")),
+                        r.secret("guard.secret")),
                 new Admission(r.integer("admission.max-listeners", 0, 10_000_000),
                         r.integer("admission.max-websocket-listeners", 0, 10_000_000),
                         r.integer("admission.per-second", 1, 1_000_000), r.integer("admission.max-waiting", 0, 10_000_000),
@@ -134,6 +153,15 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
             } catch (NumberFormatException e) {
                 throw new ConfigException(key + " must be a whole number, got '" + s + "'");
             }
+        }
+
+        /** A key: empty, or long enough that guessing it is hopeless. */
+        String secret(String key) {
+            String s = string(key);
+            if (!s.isEmpty() && s.length() < 32) {
+                throw new ConfigException(key + " must be empty (a random key per start) or at least 32 characters");
+            }
+            return s;
         }
 
         String oneOf(String key, String... allowed) {

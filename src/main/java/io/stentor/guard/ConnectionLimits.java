@@ -29,8 +29,7 @@ public final class ConnectionLimits extends ChannelInboundHandlerAdapter {
         this.perIp = cfg.connectionsPerIp();
         this.perSubnet = cfg.connectionsPerSubnet();
         this.exempt = new Exemptions(cfg.exempt());
-        this.refused = Counter.builder("stentor.guard.refused").tag("action", "connection")
-                .description("Requests refused by rate limits").register(registry);
+        this.refused = Refusals.counter(registry, "connection");
     }
 
     @Override

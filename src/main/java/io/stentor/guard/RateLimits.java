@@ -44,8 +44,7 @@ public final class RateLimits {
         limits.put(Action.JOIN, new Limit(4L * cfg.joinsPerSecond(), cfg.joinsPerSecond(), Duration.ofSeconds(1)));
         limits.put(Action.REACTION, new Limit(2L * cfg.reactionsPerSecond(), cfg.reactionsPerSecond(), Duration.ofSeconds(1)));
         for (Action a : Action.values()) {
-            refused.put(a, Counter.builder("stentor.guard.refused").tag("action", a.name().toLowerCase(Locale.ROOT))
-                    .description("Requests refused by rate limits").register(registry));
+            refused.put(a, Refusals.counter(registry, a.name().toLowerCase(Locale.ROOT)));
         }
     }
 

@@ -131,12 +131,17 @@ public final class ApiRequest {
     }
 
     private Optional<String> sessionCookie() {
+        return cookie(SESSION_COOKIE);
+    }
+
+    /** The value of the named cookie the client sent, if any. */
+    public Optional<String> cookie(String name) {
         String header = headers.get(HttpHeaderNames.COOKIE);
         if (header == null) {
             return Optional.empty();
         }
         for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
-            if (c.name().equals(SESSION_COOKIE)) {
+            if (c.name().equals(name)) {
                 return Optional.of(c.value());
             }
         }

@@ -1,5 +1,6 @@
 package io.stentor.server;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -25,12 +26,16 @@ import io.stentor.config.StentorConfig;
 import io.stentor.guard.Admission;
 import io.stentor.guard.ConnectionLimits;
 import io.stentor.guard.GuardRoutes;
+import io.stentor.guard.GuardState;
 import io.stentor.guard.JoinRoutes;
 import io.stentor.guard.JoinTickets;
 import io.stentor.guard.LoadMonitor;
-import io.stentor.guard.ReplayPromises;
+import io.stentor.guard.LoginThrottle;
+import io.stentor.guard.ProofOfWork;
 import io.stentor.guard.RateLimits;
+import io.stentor.guard.ReplayPromises;
 import io.stentor.guard.RequestGuard;
+import io.stentor.guard.SigningKey;
 import io.stentor.store.ServerSecrets;
 import io.stentor.media.MediaPlane;
 import io.stentor.media.MediaRoutes;
@@ -88,6 +93,14 @@ public final class StentorServer implements AutoCloseable {
     }
 
     public static StentorServer start(StentorConfig cfg) {
+        return start(cfg, null);
+    }
+
+    /**
+     * Starts a server whose guard reads the node's load state from {@code guardState} (any thread
+     * may call it) instead of its load monitor; null: the load monitor's (measured or forced).
+     */
+    public static StentorServer start(StentorConfig cfg, java.util.function.Supplier<GuardState> guardState) {
         // Millisecond ticks: what is returned at once equals what is read back from the database later.
         Clock clock = Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
         Database db = Database.open(cfg.db());
@@ -113,21 +126,27 @@ public final class StentorServer implements AutoCloseable {
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         LoadMonitor load = new LoadMonitor(cfg.overload(), workers, media::queuedBytes, registry);
-        JoinTickets tickets = new JoinTickets(new ServerSecrets(db.jdbi()).key("join-tickets"),
+        ServerSecrets secrets = new ServerSecrets(db.jdbi());
+        JoinTickets tickets = new JoinTickets(secrets.key("join-tickets"),
                 cfg.admission().ticketTtl().toSeconds(), clock, registry);
-        Admission admission = new Admission(cfg.admission(), load::state, tickets, media::allListeners,
+        java.util.function.Supplier<GuardState> state = guardState != null ? guardState : load::state;
+        Admission admission = new Admission(cfg.admission(), state, tickets, media::allListeners,
                 media::webSocketListeners, registry);
         ReplayPromises promises = new ReplayPromises(notifier);
         media.onReplayPublished(promises::published);
+        SigningKey guardKey = SigningKey.of(cfg.guard().secret(), () -> secrets.key("guard"));
+        ProofOfWork proofOfWork = new ProofOfWork(cfg.guard(), guardKey, state, clock, registry);
+        LoginThrottle loginThrottle = new LoginThrottle(cfg.guard(), guardKey, cfg.auth().cookieSecure(), clock, registry);
 
         Router router = new Router();
         new OpsRoutes(db, registry, load).register(router);
         new StaticFiles().register(router);
-        new AccountRoutes(accounts, cfg.auth()).register(router);
+        proofOfWork.register(router);
+        new AccountRoutes(accounts, cfg.auth(), loginThrottle, proofOfWork).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
-        new JoinRoutes(spaces, stage, admission, tickets, promises, req -> { }).register(router);
+        new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require).register(router);
         new GuardRoutes(load, admission).register(router);
         media.resumeLiveSpaces();
 
@@ -135,6 +154,8 @@ public final class StentorServer implements AutoCloseable {
                 .description("Spaces that are live now").register(registry);
         Gauge.builder("stentor.listeners", audience, Audience::total)
                 .description("Listeners in live spaces on this node").register(registry);
+        FunctionCounter.builder("stentor.auth.password.hashes", accounts, AccountService::passwordHashes)
+                .description("Argon2 password hashes computed (sign-ups, logins, decoys)").register(registry);
 
         ExecutorService blocking = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("stentor-req-", 0).factory());
         try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,27 +28,57 @@ public final class Api {
         public String error() {
             return json == null ? null : json.path("error").asText(null);
         }
+
+        /** The {@code name=value} part of the cookie of that name this response sets, or null. */
+        public String cookie(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("set-cookie"))
+                    .flatMap(e -> e.getValue().stream()).filter(c -> c.startsWith(name + "="))
+                    .map(c -> c.split(";", 2)[0]).findFirst().orElse(null);
+        }
     }
 
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final InetAddress local;
+    private final HttpClient http;
     private String token;
     private String cookie;
 
     public Api(String base) {
+        this(base, null);
+    }
+
+    private Api(String base, InetAddress local) {
         this.base = base;
+        this.local = local;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        this.http = (local == null ? b : b.localAddress(local)).build();
     }
 
     public Api withToken(String token) {
-        Api a = new Api(base);
+        Api a = new Api(base, local);
         a.token = token;
         return a;
     }
 
     public Api withCookie(String cookie) {
-        Api a = new Api(base);
+        Api a = new Api(base, local);
         a.cookie = cookie;
         return a;
+    }
+
+    /**
+     * The same client connecting from another loopback address (any of 127.0.0.0/8 on Linux), so
+     * a test can be several clients on several networks; keeps the credentials.
+     */
+    public Api from(String localAddress) {
+        try {
+            Api a = new Api(base, InetAddress.getByName(localAddress));
+            a.token = token;
+            a.cookie = cookie;
+            return a;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(localAddress, e);
+        }
     }
 
     public String token() {
@@ -120,6 +151,12 @@ public final class Api {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The value of one sample on /metrics, by its exact name and labels (0 when absent). */
+    public double metric(String sample) {
+        return get("/metrics").text().lines().filter(l -> l.startsWith(sample + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1))).findFirst().orElse(0);
     }
 
     /** Registers a user and returns a client holding a fresh bearer token for them. */

@@ -2,6 +2,7 @@ package io.stentor.support;
 
 import io.stentor.config.ConfigSources;
 import io.stentor.config.StentorConfig;
+import io.stentor.guard.GuardState;
 import io.stentor.server.StentorServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,15 +10,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** A real Stentor server on a free port with its own data directory; restartable on the same data. */
 public final class TestServer implements AutoCloseable {
 
     private final Path dataDir;
     private final Map<String, String> settings;
+    private final Supplier<GuardState> guardState;
     private StentorServer server;
 
     public TestServer(Map<String, String> overrides) {
+        this(overrides, () -> GuardState.NORMAL);
+    }
+
+    /** A server whose guard sees the node state {@code guardState} gives (a test may change it at any time). */
+    public TestServer(Map<String, String> overrides, Supplier<GuardState> guardState) {
+        this.guardState = guardState;
         try {
             this.dataDir = Files.createTempDirectory("stentor-test-");
         } catch (IOException e) {
@@ -45,7 +54,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     private void start() {
-        server = StentorServer.start(config());
+        server = StentorServer.start(config(), guardState);
     }
 
     /** Stops the server and starts a new one on the same data directory (a new port). */
