@@ -14,7 +14,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
 
     /** Abuse limits: rates per client address and network, concurrent connections. */
     public record Guard(String exempt, int apiPerSecond, int loginsPerMinute, int registrationsPerHour,
-            int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet) {
+            int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet,
+            int maxPendingHandshakes) {
     }
 
     /** The HTTP server and its limits. */
@@ -82,7 +83,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("guard.logins-per-minute", 1, 1_000_000), r.integer("guard.registrations-per-hour", 1, 1_000_000),
                         r.integer("guard.joins-per-second", 1, 1_000_000), r.integer("guard.reactions-per-second", 1, 1_000_000),
                         r.integer("guard.subnet-factor", 1, 10_000), r.integer("guard.connections-per-ip", 1, 1_000_000),
-                        r.integer("guard.connections-per-subnet", 1, 10_000_000)));
+                        r.integer("guard.connections-per-subnet", 1, 10_000_000),
+                        r.integer("guard.max-pending-handshakes", 1, 10_000_000)));
     }
 
     /** Parses typed values, naming the setting in every error. */

@@ -23,6 +23,7 @@ import io.stentor.account.AccountRoutes;
 import io.stentor.account.AccountService;
 import io.stentor.config.StentorConfig;
 import io.stentor.guard.ConnectionLimits;
+import io.stentor.guard.PendingHandshakes;
 import io.stentor.guard.RateLimits;
 import io.stentor.guard.RequestGuard;
 import io.stentor.media.MediaPlane;
@@ -127,6 +128,7 @@ public final class StentorServer implements AutoCloseable {
                             cfg.http().writeBufferBytes() / 2, cfg.http().writeBufferBytes()))
                     .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
                             new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
+                            new PendingHandshakes(cfg.guard(), registry),
                             new RequestGuard(new RateLimits(cfg.guard(), registry))));
             if (cfg.http().socketSendBuffer() > 0) {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
