@@ -1,11 +1,11 @@
 package io.stentor.cli;
 
+import io.stentor.loadtest.ClientSockets;
 import io.stentor.loadtest.LoadGenerator;
 import io.stentor.loadtest.LoadReport;
 import io.stentor.server.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +91,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (holdSeconds <= 0 || holdSeconds > 600 || warmupSeconds < 0 || warmupSeconds > 120 || arrivalRate <= 0) {
             throw new IllegalArgumentException("--hold must be in (0, 600] s, --warmup in [0, 120] s, --arrival-rate > 0");
         }
-        LoadGenerator.checkTarget(target, allowRemote);
+        ClientSockets.checkTarget(target, allowRemote);
         int procs = processes > 0 ? processes : (listeners + PER_PROCESS - 1) / PER_PROCESS;
         List<Thread> speakers = startSpeakers();
         LoadReport report;
@@ -144,7 +144,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     private LoadReport runHere(URI target) throws Exception {
         LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(target, listeners, arrivalRate,
                 Duration.ofMillis((long) (warmupSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)),
-                sourceAddresses(target), serverPid));
+                ClientSockets.sourceAddresses(target, sources, sourceOffset), serverPid));
         if (child) {
             return gen.run(n -> System.out.println("PROGRESS " + n));
         }
@@ -239,18 +239,5 @@ public final class LoadTestCommand implements Callable<Integer> {
             case "ogg" -> URI.create(base + "/spaces/" + space + "/live.opus");
             default -> throw new IllegalArgumentException("--tier is ws or ogg");
         };
-    }
-
-    /** 127.0.0.2, 127.0.0.3, ... for loopback targets (more ephemeral ports); the default route otherwise. */
-    private List<InetAddress> sourceAddresses(URI target) throws Exception {
-        List<InetAddress> out = new ArrayList<>();
-        if (InetAddress.getByName(target.getHost()).isLoopbackAddress() && sources > 0) {
-            for (int i = 0; i < sources; i++) {
-                out.add(InetAddress.getByName("127.0.0." + (2 + sourceOffset + i)));
-            }
-        } else {
-            out.add(InetAddress.getByName("0.0.0.0"));
-        }
-        return out;
     }
 }

@@ -5,10 +5,10 @@ import io.stentor.error.StentorException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code stentor} command line: {@code serve}, {@code admin}, and later {@code speak}, {@code loadtest}... */
+/** The {@code stentor} command line: {@code serve}, {@code admin}, {@code speak}, {@code loadtest}, {@code flood}. */
 @Command(name = "stentor", mixinStandardHelpOptions = true, version = "stentor 0.1.0",
         description = "Live audio conversations for very large audiences.",
-        subcommands = {ServeCommand.class, AdminCommand.class, SpeakCommand.class, LoadTestCommand.class})
+        subcommands = {ServeCommand.class, AdminCommand.class, SpeakCommand.class, LoadTestCommand.class, FloodCommand.class})
 public final class StentorCommand {
 
     public static void main(String[] args) {

@@ -33,7 +33,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
      */
     public record Guard(String exempt, int apiPerSecond, int loginsPerMinute, int registrationsPerHour,
             int joinsPerSecond, int reactionsPerSecond, int subnetFactor, int connectionsPerIp, int connectionsPerSubnet,
-            LoginFailures loginFailures, ProofOfWork proofOfWork, String secret) {
+            LoginFailures loginFailures, ProofOfWork proofOfWork, String secret, int maxPendingHandshakes) {
 
         /** Failed-login throttling per account (see io.stentor.guard.LoginThrottle). */
         public record LoginFailures(int perNetwork, int perAccount, Duration window, Duration knownDeviceTtl) {
@@ -116,7 +116,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         new Guard.ProofOfWork(r.oneOf("guard.proof-of-work", "off", "auto", "always"),
                                 r.integer("guard.pow-bits-constrained", 1, 32), r.integer("guard.pow-bits-critical", 1, 32),
                                 r.duration("guard.pow-challenge-ttl")),
-                        r.secret("guard.secret")),
+                        r.secret("guard.secret"), r.integer("guard.max-pending-handshakes", 1, 10_000_000)),
                 new Admission(r.integer("admission.max-listeners", 0, 10_000_000),
                         r.integer("admission.max-websocket-listeners", 0, 10_000_000),
                         r.integer("admission.per-second", 1, 1_000_000), r.integer("admission.max-waiting", 0, 10_000_000),

@@ -1,19 +1,8 @@
 package io.stentor.loadtest;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -23,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,19 +63,7 @@ public final class LoadGenerator {
     }
 
     public LoadReport run(IntConsumer progress) throws InterruptedException {
-        boolean epoll = Epoll.isAvailable();
-        EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Math.max(1, Runtime.getRuntime().availableProcessors()),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        try {
-            Bootstrap b = new Bootstrap().group(loops).channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
-                    .option(ChannelOption.SO_REUSEADDR, true);
-            if (epoll) {
-                // Pick the source port at connect time, not at bind time: binding to a source address
-                // with port 0 makes the kernel search its whole port range on every connection.
-                b.option(io.netty.channel.epoll.EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-            }
-            InetSocketAddress remote = new InetSocketAddress(plan.target().getHost(), port(plan.target()));
+        try (ClientSockets sockets = new ClientSockets(plan.target(), plan.sources(), 15_000)) {
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             long serverRssStart = plan.serverPid() > 0 ? ProcessStats.rssBytes(plan.serverPid()) : -1;
             long start = System.nanoTime();
@@ -103,7 +79,7 @@ public final class LoadGenerator {
                 synchronized (probes) {
                     probes.add(probe);
                 }
-                connect(b, remote, plan.sources().get(i % plan.sources().size()), probe);
+                connect(sockets, i, probe);
                 if (i % 100 == 0) {
                     progress.accept(joinedSoFar());
                 }
@@ -129,30 +105,24 @@ public final class LoadGenerator {
             for (Channel ch : channels) {
                 ch.close();
             }
-            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+            sockets.close();
             return report(windowSeconds, clientCores, serverCores, serverRss, serverRssGrowth);
-        } finally {
-            loops.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         }
     }
 
-    private void connect(Bootstrap b, InetSocketAddress remote, InetAddress source, ListenerProbe probe) {
-        Bootstrap listener = b.clone().handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-                if (plan.webSocket()) {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                            new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                    .webSocketUri(plan.target()).version(WebSocketVersion.V13)
-                                    .maxFramePayloadLength(65536).handleCloseFrames(false)
-                                    .handshakeTimeoutMillis(30_000).build()),
-                            new WebSocketListener(probe, m));
-                } else {
-                    ch.pipeline().addLast(new HttpClientCodec(), new HttpStreamListener(probe, m));
-                }
+    private void connect(ClientSockets sockets, int i, ListenerProbe probe) {
+        ChannelFuture f = sockets.connect(i, ch -> {
+            if (plan.webSocket()) {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                        new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                                .webSocketUri(plan.target()).version(WebSocketVersion.V13)
+                                .maxFramePayloadLength(65536).handleCloseFrames(false)
+                                .handshakeTimeoutMillis(30_000).build()),
+                        new WebSocketListener(probe, m));
+            } else {
+                ch.pipeline().addLast(new HttpClientCodec(), new HttpStreamListener(probe, m));
             }
         });
-        ChannelFuture f = listener.connect(remote, new InetSocketAddress(source, 0));
         f.addListener(done -> {
             if (!done.isSuccess()) {
                 probe.failed = true;
@@ -165,7 +135,7 @@ public final class LoadGenerator {
                 String path = (t.getRawPath() == null || t.getRawPath().isEmpty() ? "/" : t.getRawPath())
                         + (t.getRawQuery() == null ? "" : "?" + t.getRawQuery());
                 DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-                get.headers().set(HttpHeaderNames.HOST, t.getHost() + ":" + port(t));
+                get.headers().set(HttpHeaderNames.HOST, t.getHost() + ":" + ClientSockets.port(t));
                 get.headers().set(HttpHeaderNames.USER_AGENT, "stentor-loadtest");
                 f.channel().writeAndFlush(get);
             }
@@ -215,30 +185,10 @@ public final class LoadGenerator {
                 clientCores, serverCores, serverRss, serverRssGrowth, failures, LoadReport.encode(join), LoadReport.encode(lat));
     }
 
-    private static int port(URI u) {
-        if (u.getPort() > 0) {
-            return u.getPort();
-        }
-        return u.getScheme().equals("https") || u.getScheme().equals("wss") ? 443 : 80;
-    }
-
     private static void waitUntil(long nanos) {
         long wait;
         while ((wait = nanos - System.nanoTime()) > 0) {
             LockSupport.parkNanos(wait);
-        }
-    }
-
-    /** Rejects anything but loopback, unless the caller explicitly allowed remote targets. */
-    public static void checkTarget(URI target, boolean allowRemote) {
-        try {
-            InetAddress a = InetAddress.getByName(target.getHost());
-            if (!a.isLoopbackAddress() && !allowRemote) {
-                throw new IllegalArgumentException("refusing to load-test " + target.getHost()
-                        + ": only loopback (127.0.0.0/8) targets are allowed without --allow-remote");
-            }
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalArgumentException("unknown host " + target.getHost());
         }
     }
 }

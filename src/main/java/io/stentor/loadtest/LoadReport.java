@@ -24,7 +24,7 @@ public record LoadReport(
 
     /** Percentiles in milliseconds; null fields when there were no samples. */
     public record Percentiles(long count, Double p50, Double p99, Double p999, Double max) {
-        static Percentiles of(Histogram h) {
+        public static Percentiles of(Histogram h) {
             if (h.getTotalCount() == 0) {
                 return new Percentiles(0, null, null, null, null);
             }

@@ -13,7 +13,7 @@ import java.util.function.Function;
 
 /**
  * Builds each connection's pipeline, limits first:
- * <pre>ConnectionLimits → codec(max line, max headers) → HeaderReadTimeout → IdleStateHandler → BodyLimit
+ * <pre>ConnectionLimits → codec(max line, max headers) → PendingHandshakes → HeaderReadTimeout → IdleStateHandler → BodyLimit
  *     → HttpDispatcher (rate limits, then routing)</pre>
  */
 final class HttpPipeline extends ChannelInitializer<SocketChannel> {
@@ -27,11 +27,13 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     private final HttpMetrics metrics;
     private final io.stentor.guard.ConnectionLimits connectionLimits;
     private final io.stentor.guard.RequestGuard guard;
+    private final io.stentor.guard.PendingHandshakes pendingHandshakes;
 
     HttpPipeline(StentorConfig.Http cfg, Router router, Function<String, Optional<Caller>> authenticator,
             ExecutorService blocking, HttpMetrics metrics, io.stentor.guard.ConnectionLimits connectionLimits,
-            io.stentor.guard.RequestGuard guard) {
+            io.stentor.guard.PendingHandshakes pendingHandshakes, io.stentor.guard.RequestGuard guard) {
         this.connectionLimits = connectionLimits;
+        this.pendingHandshakes = pendingHandshakes;
         this.guard = guard;
         this.cfg = cfg;
         this.router = router;
@@ -45,6 +47,7 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
         ch.pipeline()
                 .addLast("limits", connectionLimits)
                 .addLast("codec", new HttpServerCodec(MAX_REQUEST_LINE, cfg.maxHeaderBytes(), 8192))
+                .addLast("pending", pendingHandshakes.gate())
                 .addLast("head-timeout", new HeaderReadTimeout(cfg.headerReadTimeout()))
                 .addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("body", new BodyLimit(cfg.maxBodyBytes()))

@@ -32,6 +32,7 @@ import io.stentor.guard.JoinTickets;
 import io.stentor.guard.LoadMonitor;
 import io.stentor.guard.LoginThrottle;
 import io.stentor.guard.ProofOfWork;
+import io.stentor.guard.PendingHandshakes;
 import io.stentor.guard.RateLimits;
 import io.stentor.guard.ReplayPromises;
 import io.stentor.guard.RequestGuard;
@@ -168,6 +169,7 @@ public final class StentorServer implements AutoCloseable {
                             cfg.http().writeBufferBytes() / 2, cfg.http().writeBufferBytes()))
                     .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
                             new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
+                            new PendingHandshakes(cfg.guard(), registry),
                             new RequestGuard(new RateLimits(cfg.guard(), registry))));
             if (cfg.http().socketSendBuffer() > 0) {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
