@@ -21,7 +21,7 @@ public final class TestServer implements AutoCloseable {
     private StentorServer server;
 
     public TestServer(Map<String, String> overrides) {
-        this(overrides, () -> GuardState.NORMAL);
+        this(overrides, null); // the server's own load monitor (measured, or forced by an admin)
     }
 
     /** A server whose guard sees the node state {@code guardState} gives (a test may change it at any time). */
