@@ -35,8 +35,12 @@ public final class Admission implements AutoCloseable {
     public record Admitted(String ticket, Tier tier, Priority priority, long expiresAt) implements Decision {
     }
 
-    /** In the waiting room: {@code position} 1 is next; ask again with {@code waitId} after {@code retryAfter} s. */
-    public record Waiting(String waitId, long position, long etaSeconds, long retryAfter, String reason) implements Decision {
+    /**
+     * In the waiting room: {@code number} is the place's ticket number (first come, first served),
+     * {@code position} 1 is next; ask again with {@code waitId} after {@code retryAfter} s.
+     */
+    public record Waiting(String waitId, long number, long position, long etaSeconds, long retryAfter, String reason)
+            implements Decision {
     }
 
     /** Not live this time (small live audience): the replay will be published. */
@@ -198,7 +202,7 @@ public final class Admission implements AutoCloseable {
         double perSecond = Math.max(0.1, rate());
         long eta = (long) Math.ceil((ahead + 1) / perSecond);
         long retry = Math.max(1, Math.min(10, eta / 2));
-        return new Waiting(p.id, ahead + 1, eta, retry, reason);
+        return new Waiting(p.id, p.number, ahead + 1, eta, retry, reason);
     }
 
     private Admitted admit(String spaceId, String subject, Priority priority, boolean wantsWebSocket) {

@@ -28,7 +28,7 @@ public final class JoinRoutes {
     }
 
     /** The answer while waiting. */
-    record WaitingView(String state, String place, long position, long etaSeconds, String message) {
+    record WaitingView(String state, String place, long number, long position, long etaSeconds, String message) {
     }
 
     /** The answer when only a small audience is live. */
@@ -82,7 +82,7 @@ public final class JoinRoutes {
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
                         a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q));
             }
-            case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.position(),
+            case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.number(), w.position(),
                     w.etaSeconds(), w.reason() + ": you are number " + w.position() + " in line, about " + w.etaSeconds()
                             + " s to go.")).header("Retry-After", Long.toString(w.retryAfter()));
             case Admission.ReplayLater l -> {
