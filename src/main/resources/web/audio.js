@@ -10,6 +10,7 @@
 //   micError                  null, or why the microphone is not available
 //   lastClose                 {socket, code, reason} of the last media socket that closed
 //   closeCodes                every close code seen by media sockets, oldest first (the last 20)
+//   admission                 the last answer to POST /join: {state, position, tier} or {state: 'refused', error}
 //   lastDelayMs               arrival time − capture time of the last media message (clocks of one machine)
 //   mouthToEarMs()            lastDelayMs + the most audio buffered in the worklet + the output latency
 //   analyser                  the AnalyserNode on the playback path (null before audio starts)
@@ -28,6 +29,7 @@ export const diag = {
   micError: null,
   lastClose: null,
   closeCodes: [],
+  admission: null,
   lastDelayMs: null,
   analyser: null,
   mouthToEarMs() {
@@ -410,10 +412,16 @@ class MediaSocket {
     this.connect();
   }
 
-  connect() {
+  async connect() {
     if (this.stopped) return;
     diag.connections[this.name] = 'connecting';
-    const ws = new WebSocket(wsUrl(this.path));
+    let path = this.path;
+    if (typeof path === 'function') {
+      path = await path(); // e.g. a join ticket, perhaps after the waiting room
+      if (this.stopped) return;
+      if (!path) return this.stop();
+    }
+    const ws = new WebSocket(wsUrl(path));
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     let gotData = false;
@@ -522,6 +530,55 @@ export class RoomAudio {
     this.cb.needsGesture?.(false);
   }
 
+  /**
+   * Gets a join ticket (POST /join): at once, or after the waiting room (showing the position), or
+   * not at all when only a small audience is live ('replay later'). An earlier ticket is sent along,
+   * so a returning listener is let in ahead of the line. Resolves to the ticket, or null.
+   */
+  async admit(tier) {
+    const backoff = new Backoff();
+    let place = null;
+    for (;;) {
+      if (this.mode === 'off') return null;
+      let r;
+      try {
+        const body = { tier, listener: listenerId() };
+        if (place) body.place = place;
+        if (this.ticket) body.ticket = this.ticket.ticket;
+        r = await this.cb.join(body);
+      } catch (e) {
+        if (e.status === 403 || e.status === 404 || e.status === 409) return null; // removed, gone, or not live
+        const ms = backoff.next(e.retryAfter ? Number(e.retryAfter) * 1000 : 0);
+        diag.admission = { state: 'refused', error: e.code || null };
+        this.status(`${e.message || 'The server is busy.'} Trying again in ${Math.ceil(ms / 1000)} s…`);
+        await new Promise((ok) => setTimeout(ok, ms));
+        continue;
+      }
+      diag.admission = { state: r.state, position: r.position ?? null, tier: r.tier ?? null };
+      if (r.state === 'admitted') {
+        this.ticket = r;
+        return r;
+      }
+      if (r.state === 'replay_later') {
+        this.status('');
+        this.cb.replayLater?.(r);
+        return null;
+      }
+      place = r.place;
+      this.status(`You are in the waiting room: number ${r.position} in line, about ${r.etaSeconds} s to go…`);
+      const wait = Math.max(1, Math.min(10, Math.floor(r.etaSeconds / 2)));
+      await new Promise((ok) => setTimeout(ok, wait * 1000));
+    }
+  }
+
+  /** The ticket to connect with: the current one while it is fresh, else a new join. */
+  async ticketFor(tier) {
+    const t = this.ticket;
+    if (t && !this.staleTicket && t.tier === tier && t.expiresAt * 1000 - Date.now() > 5000) return t;
+    this.staleTicket = false;
+    return this.admit(tier);
+  }
+
   async listen() {
     if (this.mode === 'listen' || this.mode === 'fallback') return;
     this.stopMedia();
@@ -537,11 +594,22 @@ export class RoomAudio {
     }
     if (this.mode !== 'listen') return;
     this.status('Connecting to the audio…');
-    this.socket = new MediaSocket('listen', `/api/v1/spaces/${this.spaceId}/listen?listener=${listenerId()}`, this.spaceId, {
+    const first = await this.admit('websocket');
+    if (this.mode !== 'listen' || !first) return;
+    if (first.tier === 'http') {
+      // The server offers the HTTP tier (its WebSocket tier is full or under pressure).
+      this.mode = 'off';
+      return this.listenFallback();
+    }
+    this.socket = new MediaSocket('listen', async () => {
+      const t = await this.ticketFor('websocket');
+      return t && t.tier === 'websocket' ? t.listen : null;
+    }, this.spaceId, {
       open: () => this.status('Listening live'),
       message: (ev) => this.onMedia(ev, player),
       closed: (code) => {
         this.closeDecoders();
+        if (code !== 1012 && code !== 4008) this.staleTicket = true; // refused or broken: join again
         if (code === 4003) {
           this.cb.removed?.();
           return 'stop';
@@ -570,9 +638,14 @@ export class RoomAudio {
     el.autoplay = true;
     el.setAttribute('aria-label', 'Live audio');
     this.fallback = el;
-    const start = () => {
+    let fresh = false;
+    const start = async () => {
       if (this.fallback !== el) return;
-      el.src = `/spaces/${this.spaceId}/live.opus?t=${Date.now()}`;
+      if (fresh) this.staleTicket = true; // after an error: join again (as a returning listener)
+      fresh = true;
+      const t = await this.ticketFor('http');
+      if (this.fallback !== el || !t) return;
+      el.src = t.ogg;
       el.play().catch(() => this.cb.needsGesture?.(true));
     };
     el.onplaying = () => {

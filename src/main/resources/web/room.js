@@ -377,8 +377,12 @@ class Room {
       h('section', { class: 'you', 'aria-label': 'Your controls' }, this.controlsEl, this.statusEl),
       h('section', { class: 'react-bar', 'aria-label': 'Reactions' }, reactions),
       this.runnerEl, this.floatEl));
-    if (this.me && !this.mine()) api('POST', `/spaces/${this.id}/join`).catch(() => {});
     this.audio = new RoomAudio(this.id, {
+      join: (body) => api('POST', `/spaces/${this.id}/join`, body),
+      replayLater: (r) => {
+        this.replayLater = r;
+        this.renderNotices();
+      },
       status: (t) => {
         this.audioStatus = t;
         if (!this.statusEl) return;
@@ -430,6 +434,10 @@ class Room {
   renderNotices() {
     if (!this.noticeEl) return;
     const items = [];
+    if (this.replayLater) {
+      items.push(notice('info', this.replayLater.message + (this.replayLater.notified
+        ? ' We will notify you when the replay is published.' : ' Come back to this page when the space has ended.')));
+    }
     if (this.needsGesture) {
       items.push(notice('info', 'Your browser is waiting for a click before it plays sound. ',
         h('button', { type: 'button', class: 'button primary', 'data-key': 'gesture', onclick: () => this.audio.resume() },

@@ -23,12 +23,15 @@ import org.slf4j.LoggerFactory;
  * Measures how loaded the node is and turns that into a {@link GuardState}. Signals, sampled on
  * a timer: event-loop lag (a probe task's wait on each network loop), bytes queued to listeners'
  * sockets, heap in use after the last collections, and the process's CPU. The state rises as soon
- * as two samples in a row are over a threshold and steps down one level once every signal has
+ * as three samples in a row are over a threshold and steps down one level once every signal has
  * stayed under it for {@code overload.calm}. An admin may force a state. Thread-safe.
  */
 public final class LoadMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadMonitor.class);
+
+    /** Samples in a row over a threshold before the state rises: a GC pause or a JIT burst is not overload. */
+    static final int RISE_SAMPLES = 3;
 
     /** One sample of the signals. */
     public record Signals(double eventLoopLagMs, long queuedBytes, double heapPercent, double cpuPercent) {
@@ -151,14 +154,14 @@ public final class LoadMonitor implements AutoCloseable {
         return here.compareTo(level) > 0 ? here : level;
     }
 
-    /** Up after two samples in a row; down one level after a calm period. */
+    /** Up after {@link #RISE_SAMPLES} samples in a row; down one level after a calm period. */
     private void step(GuardState level, long now) {
         GuardState current = measured;
         if (level.compareTo(current) > 0) {
             pendingSamples = level == pending ? pendingSamples + 1 : 1;
             pending = level;
             calmSince = 0;
-            if (pendingSamples >= 2) {
+            if (pendingSamples >= RISE_SAMPLES) {
                 change(current, level);
             }
             return;

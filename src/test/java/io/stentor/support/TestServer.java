@@ -40,6 +40,11 @@ public final class TestServer implements AutoCloseable {
         s.put("auth.argon2-memory-kib", "1024");
         s.put("auth.argon2-iterations", "1");
         s.put("events.flush-interval", "200ms");
+        // A test machine is busy with browsers and clients: only tests about overload let the load
+        // monitor see it (they set these, or force a state); everyone else stays normal.
+        s.put("overload.lag-constrained", "10m");
+        s.put("overload.lag-critical", "10m");
+        s.put("overload.cpu-constrained-percent", "101");
         s.putAll(overrides);
         this.settings = s;
         start();
