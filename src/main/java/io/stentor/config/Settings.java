@@ -45,7 +45,7 @@ public final class Settings {
             new Setting("guard.connections-per-ip", "100", "Concurrent connections per client address; more are closed on connect."),
             new Setting("guard.connections-per-subnet", "1000", "Concurrent connections per client network."),
             new Setting("guard.max-pending-handshakes", "2000", "Connections on this node still sending their first request "
-                    + "head; more are closed on connect (slowloris)."),
+                    + "head; at the cap a new one takes the place of the oldest slow one (slowloris)."),
             new Setting("guard.login-failures-per-network", "5", "Failed logins to one account from one client network "
                     + "(or known device) before it must wait; then one try per window/this."),
             new Setting("guard.login-failures-per-account", "20", "Failed logins to one account from anywhere within the "

@@ -15,8 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Caps, node-wide, the connections that have connected but not yet delivered their first complete
  * request head ("pending handshakes"), so that thousands of slowloris sockets cannot hold the
- * node's file descriptors and memory while {@code http.header-read-timeout} runs out. A connection
- * over the cap is closed on connect, before a byte is read. Networks in {@code guard.exempt} are
+ * node's file descriptors and memory while {@code http.header-read-timeout} runs out. At the cap,
+ * a new connection takes the place of the oldest pending one, which is closed: a real client sends
+ * its head at once, so the oldest pending connections are the slow ones, and a slowloris flood cannot
+ * keep newcomers out however many sockets it opens. A lone connection (the only one pending from its
+ * address) is passed over for its first two seconds: on a busy node its head may simply not have
+ * been read yet. Networks in {@code guard.exempt} are
  * neither counted nor refused, as with {@link ConnectionLimits}: local health checks and
  * operators still get in during a flood, and a reverse proxy buffers heads itself.
  *
@@ -30,6 +34,14 @@ public final class PendingHandshakes {
     private final Exemptions exempt;
     private final AtomicInteger pending = new AtomicInteger();
     private final Counter refused;
+    /** Gates in arrival order; finished ones are skipped and swept out now and then. */
+    private final java.util.Queue<Gate> line = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicInteger lineLength = new AtomicInteger();
+    /** Pending connections per client address (to tell a slowloris farm from a lone slow client). */
+    private final java.util.Map<InetAddress, AtomicInteger> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A lone pending connection is evicted only after this long. */
+    static final long GRACE_NANOS = 2_000_000_000L;
 
     public PendingHandshakes(StentorConfig.Guard cfg, MeterRegistry registry) {
         this.max = cfg.maxPendingHandshakes();
@@ -50,22 +62,74 @@ public final class PendingHandshakes {
         return pending.get();
     }
 
+    /**
+     * Closes the oldest pending connection that looks like part of a slow-headers attack: one from
+     * an address holding several pending connections, or one pending for over {@link #GRACE_NANOS}.
+     * A lone connection that is merely waiting its turn on a busy node is passed over. Returns false
+     * when there is nobody to evict (the newcomer is then refused).
+     */
+    private boolean evictOldest() {
+        long now = System.nanoTime();
+        for (int looked = Math.min(lineLength.get(), 64); looked > 0; looked--) { // bounded work per connection
+            Gate g = line.poll();
+            if (g == null) {
+                return false;
+            }
+            if (!g.holding) {
+                lineLength.decrementAndGet();
+                continue;
+            }
+            AtomicInteger fromThere = byAddress.get(g.address);
+            boolean crowd = fromThere != null && fromThere.get() > 1;
+            if (crowd || now - g.since > GRACE_NANOS) {
+                lineLength.decrementAndGet();
+                refused.increment();
+                g.channel.close();
+                return true;
+            }
+            line.add(g); // its turn comes later
+        }
+        return false;
+    }
+
+    /** Drops finished gates from the line so that it stays about as long as the cap. */
+    private void sweep() {
+        line.removeIf(g -> {
+            if (g.holding) {
+                return false;
+            }
+            lineLength.decrementAndGet();
+            return true;
+        });
+    }
+
     /** Holds one slot of the budget from connect until the first request head, or the close. Event-loop confined. */
     private final class Gate extends ChannelInboundHandlerAdapter {
 
-        private boolean holding;
+        private volatile boolean holding;
+        private io.netty.channel.Channel channel;
+        private InetAddress address;
+        private long since;
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             InetAddress a = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
             if (!exempt.contains(a)) {
-                if (pending.incrementAndGet() > max) {
+                if (pending.incrementAndGet() > max && !evictOldest()) {
                     pending.decrementAndGet();
                     refused.increment();
                     ctx.close();
                     return;
                 }
-                holding = true;
+                channel = ctx.channel();
+                address = a;
+                since = System.nanoTime();
+                holding = true; // last: other loops that see it see the fields above
+                byAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
+                line.add(this);
+                if (lineLength.incrementAndGet() > 2 * max) {
+                    sweep();
+                }
             }
             ctx.fireChannelActive();
         }
@@ -84,6 +148,7 @@ public final class PendingHandshakes {
             if (holding) {
                 holding = false;
                 pending.decrementAndGet();
+                byAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
             }
         }
     }

@@ -93,6 +93,11 @@ public final class MediaRoutes {
             private SpeakerChannel speaker;
 
             @Override
+            public boolean onStage() {
+                return true;
+            }
+
+            @Override
             public void onOpen() {
                 speaker = ls.addSpeaker(caller.userId(), caller.user().handle(), peer.channel(),
                         plane.codec().newDecoder());

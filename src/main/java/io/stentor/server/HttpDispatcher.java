@@ -46,14 +46,17 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final HttpMetrics metrics;
     private final int maxWebSocketFrameBytes;
     private final io.stentor.guard.RequestGuard guard;
+    private final io.netty.channel.EventLoopGroup stageLoops;
 
     // Event-loop confined: the chain that keeps this connection's answers in request order.
     private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
     private int inFlight;
 
     HttpDispatcher(Router router, Function<String, Optional<Caller>> authenticator, ExecutorService blocking,
-            HttpMetrics metrics, int maxWebSocketFrameBytes, io.stentor.guard.RequestGuard guard) {
+            HttpMetrics metrics, int maxWebSocketFrameBytes, io.stentor.guard.RequestGuard guard,
+            io.netty.channel.EventLoopGroup stageLoops) {
         this.guard = guard;
+        this.stageLoops = stageLoops;
         this.router = router;
         this.authenticator = authenticator;
         this.blocking = blocking;
@@ -244,16 +247,35 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             ctx.pipeline().replace(this, "websocket", bridge);
             hs.handshake(ctx.channel(), req).addListener(f -> {
                 metrics.record(route.pattern(), "GET", f.isSuccess() ? 101 : 500, 0);
-                if (f.isSuccess()) {
-                    session.onOpen();
-                } else {
+                if (!f.isSuccess()) {
                     ctx.close();
+                } else if (session.onStage() && stageLoops != null) {
+                    moveToStage(ctx.channel(), session);
+                } else {
+                    session.onOpen();
                 }
             });
         } finally {
             // The handshake copies what it needs; we held the request only to reach this point.
             req.release();
         }
+    }
+
+    /** Re-registers a speaker's connection on a stage loop, then opens its session there. */
+    private void moveToStage(io.netty.channel.Channel ch, WebSocketEndpoint.Session session) {
+        ch.deregister().addListener(d -> {
+            if (!d.isSuccess()) {
+                ch.close();
+                return;
+            }
+            stageLoops.next().register(ch).addListener(r -> {
+                if (r.isSuccess()) {
+                    session.onOpen(); // on the stage loop now
+                } else {
+                    ch.close();
+                }
+            });
+        });
     }
 
     private static boolean isUpgrade(HttpHeaders h) {

@@ -28,10 +28,13 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     private final io.stentor.guard.ConnectionLimits connectionLimits;
     private final io.stentor.guard.RequestGuard guard;
     private final io.stentor.guard.PendingHandshakes pendingHandshakes;
+    private final io.netty.channel.EventLoopGroup stageLoops;
 
     HttpPipeline(StentorConfig.Http cfg, Router router, Function<String, Optional<Caller>> authenticator,
             ExecutorService blocking, HttpMetrics metrics, io.stentor.guard.ConnectionLimits connectionLimits,
-            io.stentor.guard.PendingHandshakes pendingHandshakes, io.stentor.guard.RequestGuard guard) {
+            io.stentor.guard.PendingHandshakes pendingHandshakes, io.stentor.guard.RequestGuard guard,
+            io.netty.channel.EventLoopGroup stageLoops) {
+        this.stageLoops = stageLoops;
         this.connectionLimits = connectionLimits;
         this.pendingHandshakes = pendingHandshakes;
         this.guard = guard;
@@ -52,6 +55,6 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
                 .addLast("idle", new IdleStateHandler(0, 0, cfg.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
                 .addLast("body", new BodyLimit(cfg.maxBodyBytes()))
                 .addLast("dispatch", new HttpDispatcher(router, authenticator, blocking, metrics,
-                        cfg.maxWebSocketFrameBytes(), guard));
+                        cfg.maxWebSocketFrameBytes(), guard, stageLoops));
     }
 }

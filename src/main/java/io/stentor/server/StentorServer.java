@@ -73,6 +73,7 @@ public final class StentorServer implements AutoCloseable {
     private final Database db;
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
+    private final EventLoopGroup stageLoop;
     private final ExecutorService blocking;
     private final SpaceEventHub hub;
     private final MediaPlane media;
@@ -80,12 +81,14 @@ public final class StentorServer implements AutoCloseable {
     private final Router router;
     private final List<AutoCloseable> guards;
 
-    private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, ExecutorService blocking,
+    private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, EventLoopGroup stageLoop,
+            ExecutorService blocking,
             SpaceEventHub hub, MediaPlane media, Channel listener, Router router, List<AutoCloseable> guards) {
         this.guards = guards;
         this.db = db;
         this.boss = boss;
         this.workers = workers;
+        this.stageLoop = stageLoop;
         this.blocking = blocking;
         this.hub = hub;
         this.media = media;
@@ -125,6 +128,9 @@ public final class StentorServer implements AutoCloseable {
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0,
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // The speakers' connections move here once open: the audience's traffic never delays them.
+        EventLoopGroup stageLoop = new MultiThreadIoEventLoopGroup(1,
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         LoadMonitor load = new LoadMonitor(cfg.overload(), workers, media::queuedBytes, registry);
         ServerSecrets secrets = new ServerSecrets(db.jdbi());
@@ -170,18 +176,20 @@ public final class StentorServer implements AutoCloseable {
                     .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
                             new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
                             new PendingHandshakes(cfg.guard(), registry),
-                            new RequestGuard(new RateLimits(cfg.guard(), registry))));
+                            new RequestGuard(new RateLimits(cfg.guard(), registry)), stageLoop));
             if (cfg.http().socketSendBuffer() > 0) {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
             }
             Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
-            StentorServer server = new StentorServer(db, boss, workers, blocking, hub, media, ch, router, List.of(load, admission));
+            StentorServer server = new StentorServer(db, boss, workers, stageLoop, blocking, hub, media, ch, router,
+                    List.of(load, admission));
             LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
                     cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
             return server;
         } catch (RuntimeException e) {
             boss.shutdownGracefully();
             workers.shutdownGracefully();
+            stageLoop.shutdownGracefully();
             blocking.shutdownNow();
             media.close();
             load.close();
@@ -208,7 +216,9 @@ public final class StentorServer implements AutoCloseable {
         media.close(); // while the event loops still run, so listeners get their goodbye
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         // A short quiet period lets clients that were just sent a close frame read it and answer.
+        var stageDone = stageLoop.shutdownGracefully(300, 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
         workers.shutdownGracefully(300, 2000, java.util.concurrent.TimeUnit.MILLISECONDS).syncUninterruptibly();
+        stageDone.syncUninterruptibly();
         blocking.shutdownNow();
         for (AutoCloseable g : guards) {
             try {

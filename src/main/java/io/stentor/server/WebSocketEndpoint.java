@@ -47,5 +47,13 @@ public interface WebSocketEndpoint {
         }
 
         void onClose();
+
+        /**
+         * True for speakers: once open, the connection moves to the stage's own network loop, so
+         * that the audience's traffic (a join storm, a flood) never delays the speakers' audio.
+         */
+        default boolean onStage() {
+            return false;
+        }
     }
 }

@@ -28,6 +28,7 @@ public final class MediaClient implements AutoCloseable {
     private final List<String> texts = new CopyOnWriteArrayList<>();
     private final WebSocket ws;
     private final AtomicBoolean stop = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private volatile int closeCode = -1;
     private Thread sender;
 
@@ -126,6 +127,7 @@ public final class MediaClient implements AutoCloseable {
                         continue;
                     }
                     ws.sendBinary(msg, true).join();
+                    sent.incrementAndGet();
                     if (held != null) {
                         ws.sendBinary(held, true).join();
                         held = null;
@@ -146,6 +148,11 @@ public final class MediaClient implements AutoCloseable {
     /** Sends raw bytes as one binary message (for malformed-input tests). */
     public void sendRaw(byte[] bytes) {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Frames {@link #sendTone} has handed to the socket so far. */
+    public long sent() {
+        return sent.get();
     }
 
     public void stopSending() {

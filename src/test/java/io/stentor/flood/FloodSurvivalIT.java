@@ -1,0 +1,155 @@
+package io.stentor.flood;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stentor.support.Api;
+import io.stentor.support.MediaClient;
+import io.stentor.support.TestServer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The night of the attack: a speaker on air and admitted listeners, while invalid tickets, junk,
+ * a login flood and slowloris connections hit the node from eight addresses, and legitimate
+ * people keep joining from their own networks. Speakers must lose nothing, admitted listeners
+ * (almost) nothing, legitimate joins must get in or get a place in line, and memory must stay
+ * bounded.
+ */
+class FloodSurvivalIT {
+
+    static final int LISTENERS = 20;
+    static final int FLOOD_SECONDS = 10;
+    static final String LATE = "stentor_media_dropped_total{reason=\"late\",stage=\"jitter\"}";
+
+    @Test
+    void speakersAndAdmittedListenersStayOnAirAndLegitimateJoinsGetInDuringAFlood() throws Exception {
+        // 127.0.0.1 (the speaker, the admitted listeners, the operator) is exempt from the per-address
+        // limits as if each were on its own network; the flood (127.0.0.2-9) and the newcomers
+        // (127.0.1.x, one network of their own) are not.
+        try (TestServer ts = new TestServer(Map.of("guard.exempt", "127.0.0.1/32", "guard.max-pending-handshakes", "500"))) {
+            Api host = ts.api().registerAndLogin("flood_host");
+            ts.api().registerAndLogin("flood_victim");
+            String space = host.post("/api/v1/spaces", Map.of("title", "Under attack")).json().at("/space/id").asText();
+
+            try (MediaClient speaker = MediaClient.speaker(ts, space, host.token()).sendTone(440)) {
+                List<MediaClient> listeners = new ArrayList<>();
+                for (int i = 0; i < LISTENERS; i++) {
+                    String listen = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of()).json().get("listen").asText();
+                    listeners.add(MediaClient.listenerAt(ts.baseUrl(), listen));
+                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> listeners.stream().allMatch(l -> l.received().size() > 25));
+                long heapBefore = heapAfterGc();
+                // Taken in first, sent second (and the reverse at the end): frames in flight never count as lost.
+                double ingestBefore = metric(ts, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}");
+                double lateBefore = metric(ts, LATE);
+                long sentBefore = speaker.sent();
+                List<Integer> firstSeq = listeners.stream().map(l -> last(l).sequence()).toList();
+
+                // The attacker is another process (as on the night): `stentor flood`, with its own JVM and heap.
+                Path json = Files.createTempFile("flood-", ".json");
+                Process flood = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), "io.stentor.cli.StentorCommand", "flood",
+                        "--server", ts.baseUrl(), "--space", space, "--kind", "invalid-tickets,junk,logins,slowloris",
+                        "--rate", "200", "--duration", String.valueOf(FLOOD_SECONDS), "--connections", "1500",
+                        "--handle", "flood_victim", "--json", json.toString())
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+
+                // Meanwhile, legitimate newcomers: 10 joins a second from their own network.
+                int joins = 0;
+                int inOrQueued = 0;
+                while (flood.isAlive()) {
+                    Api newcomer = ts.api().from("127.0.1." + (1 + joins % 50));
+                    int status;
+                    try {
+                        status = newcomer.post("/api/v1/spaces/" + space + "/join", Map.of("tier", "http")).status();
+                    } catch (java.io.UncheckedIOException e) {
+                        status = -1; // counted as a failed join
+                        System.out.println("join failed: " + e);
+                    }
+                    joins++;
+                    if (status == 200 || status == 202) {
+                        inOrQueued++;
+                    }
+                    Thread.sleep(100);
+                }
+                assertThat(flood.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                assertThat(flood.exitValue()).isZero();
+                JsonNode report = Api.JSON.readTree(json.toFile());
+                System.out.println(report.toPrettyString());
+                Thread.sleep(300); // the last frames of the window reach everyone
+
+                // The flood was real and was refused.
+                assertThat(kind(report, "invalid-tickets").at("/byError/ticket_invalid").asLong()).isPositive();
+                assertThat(kind(report, "logins").at("/byStatus/429").asLong()).isPositive();
+                assertThat(metric(ts, "stentor_guard_refused_total{action=\"pending_handshakes\"}")).as("slow heads evicted").isPositive();
+
+                // The speaker lost nothing: every frame sent reached the mixer, none was dropped.
+                long sent = speaker.sent() - sentBefore;
+                double ingested = metric(ts, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}") - ingestBefore;
+                assertThat(sent).isGreaterThan(FLOOD_SECONDS * 45L);
+                assertThat(ingested).as("speaker frames taken in of %d sent", sent).isGreaterThanOrEqualTo(sent - 5);
+                assertThat(metric(ts, LATE) - lateBefore).as("speaker frames too late for the mix").isZero();
+                assertThat(metric(ts, "stentor_media_dropped_total{reason=\"flood\",stage=\"ingest\"}")).isZero();
+
+                // Admitted listeners lost under 0.1% of the frames of the window.
+                long expected = 0;
+                long missing = 0;
+                for (int i = 0; i < LISTENERS; i++) {
+                    List<MediaClient.Received> got = listeners.get(i).received();
+                    int from = firstSeq.get(i);
+                    int to = last(listeners.get(i)).sequence();
+                    long distinct = got.stream().mapToInt(MediaClient.Received::sequence).filter(s -> s > from && s <= to)
+                            .distinct().count();
+                    expected += to - from;
+                    missing += (to - from) - distinct;
+                }
+                assertThat(expected).isGreaterThan(LISTENERS * FLOOD_SECONDS * 45L);
+                assertThat((double) missing / expected).as("listener frames lost: %d of %d", missing, expected).isLessThan(0.001);
+
+                System.out.printf("survival: speaker sent %d, taken in %.0f; listeners missed %d of %d frames; "
+                        + "joins in or queued %d of %d%n", sent, ingested, missing, expected, inOrQueued, joins);
+                // Legitimate joins got in, or got a place in line.
+                assertThat(joins).isGreaterThan(FLOOD_SECONDS * 5);
+                assertThat((double) inOrQueued / joins).as("%d of %d joins in or queued", inOrQueued, joins).isGreaterThanOrEqualTo(0.99);
+
+                // Memory stayed bounded.
+                long grown = heapAfterGc() - heapBefore;
+                assertThat(grown).as("heap growth over the flood, bytes").isLessThan(256L << 20);
+                assertThat(ts.api().get("/healthz").status()).isEqualTo(200);
+                listeners.forEach(MediaClient::close);
+            }
+        }
+    }
+
+    static JsonNode kind(JsonNode report, String name) {
+        for (JsonNode k : report.get("kinds")) {
+            if (k.get("kind").asText().equals(name)) {
+                return k;
+            }
+        }
+        throw new AssertionError("no " + name + " in " + report);
+    }
+
+    static MediaClient.Received last(MediaClient c) {
+        List<MediaClient.Received> r = c.received();
+        return r.get(r.size() - 1);
+    }
+
+    static double metric(TestServer ts, String sample) {
+        return ts.api().get("/metrics").text().lines().filter(l -> l.startsWith(sample + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1))).findFirst().orElse(0);
+    }
+
+    static long heapAfterGc() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+}
