@@ -86,8 +86,12 @@ for mount in 1s:1000000 20ms:20000; do
 done
 
 # ---- Stentor
+# This compares fan-out capacity, and Icecast has no admission control: Stentor's is opened wide
+# (no admission rate or caps, no load states), so that both servers take every listener offered.
 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --http-host 127.0.0.1 --http-port "$ST_PORT" \
-  --data-dir "$WORK/stentor-data" > "$WORK/log/stentor.log" 2>&1 &
+  --data-dir "$WORK/stentor-data" --admission-per-second 1000000 --admission-max-listeners 10000000 \
+  --admission-max-websocket-listeners 10000000 --overload-lag-constrained 10m --overload-lag-critical 10m \
+  --overload-cpu-constrained-percent 101 > "$WORK/log/stentor.log" 2>&1 &
 ST_PID=$!; pids+=("$ST_PID")
 sleep 1
 kill -0 "$ST_PID" 2>/dev/null || { echo "vs-icecast: Stentor did not start (see $WORK/log/stentor.log)" >&2; exit 1; }

@@ -144,8 +144,7 @@ class FloodSurvivalIT {
     }
 
     static double metric(TestServer ts, String sample) {
-        return ts.api().get("/metrics").text().lines().filter(l -> l.startsWith(sample + " "))
-                .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1))).findFirst().orElse(0);
+        return ts.api().metric(sample);
     }
 
     static long heapAfterGc() {

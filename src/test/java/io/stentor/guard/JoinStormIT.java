@@ -119,6 +119,6 @@ class JoinStormIT {
     }
 
     static double waiting(Api api) {
-        return AdmissionIT.metric(api.get("/metrics").text(), "stentor_admission_waiting");
+        return api.metric("stentor_admission_waiting");
     }
 }
