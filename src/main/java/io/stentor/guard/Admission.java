@@ -137,23 +137,61 @@ public final class Admission implements AutoCloseable {
         if (priority.bypassesAdmission()) {
             return;
         }
-        if (state.get() == GuardState.CRITICAL) {
-            throw busy("small_audience", "This space is live for a small audience only right now; its replay will be "
-                    + "published when it ends.", 30);
-        }
         synchronized (this) {
-            if (webSocket && !webSocketRoom(1)) {
-                throw busy("websocket_full", "No more WebSocket listeners fit on this server; listen over HTTP at "
-                        + "/spaces/" + spaceId + "/live.opus.", 5);
+            StentorException no = refusal(spaceId, webSocket);
+            if (no == null && !takeToken()) {
+                no = joinRequired(spaceId);
             }
-            if (room.waiting() > 0 || !hasRoom() || !takeToken()) {
+            if (no != null) {
                 outcomes.get("refused").increment();
-                throw busy("join_required", "Many people are joining: POST /api/v1/spaces/" + spaceId
-                        + "/join for a place in the waiting room.", 2);
+                throw no;
             }
             outcomes.get("admitted").increment();
             admittedBy.get(priority).increment();
         }
+    }
+
+    /**
+     * The refusal {@link #direct} would give an anonymous player right now, without taking
+     * anything: for the network thread, so that a ticketless storm is turned away before any
+     * handler runs. Null when it would be let in (the handler then decides for real).
+     */
+    public StentorException refuseEarly(String spaceId, boolean webSocket) {
+        StentorException no;
+        synchronized (this) {
+            no = refusal(spaceId, webSocket);
+            if (no == null) {
+                refill();
+                if (tokens < 1) {
+                    no = joinRequired(spaceId);
+                }
+            }
+        }
+        if (no != null) {
+            outcomes.get("refused").increment();
+        }
+        return no;
+    }
+
+    /** Why a ticketless connection cannot come in now (not counting the admission rate); null if it can. */
+    private StentorException refusal(String spaceId, boolean webSocket) {
+        if (state.get() == GuardState.CRITICAL) {
+            return busy("small_audience", "This space is live for a small audience only right now; its replay will be "
+                    + "published when it ends.", 30);
+        }
+        if (webSocket && !webSocketRoom(1)) {
+            return busy("websocket_full", "No more WebSocket listeners fit on this server; listen over HTTP at "
+                    + "/spaces/" + spaceId + "/live.opus.", 5);
+        }
+        if (room.waiting() > 0 || !hasRoom()) {
+            return joinRequired(spaceId);
+        }
+        return null;
+    }
+
+    private static StentorException joinRequired(String spaceId) {
+        return busy("join_required", "Many people are joining: POST /api/v1/spaces/" + spaceId
+                + "/join for a place in the waiting room.", 2);
     }
 
     /** A ticket's first connection arrived: its reservation is now a listener. */

@@ -57,6 +57,9 @@ public final class MediaRoutes {
         r.webSocket("/api/v1/spaces/{id}/speak", this::speak);
         r.webSocket("/api/v1/spaces/{id}/listen", this::listen);
         r.get("/spaces/{id}/live.opus", this::liveOgg);
+        // A storm of bad tickets or ticketless players is turned away on the network thread.
+        r.precheck("/api/v1/spaces/{id}/listen", req -> refuseEarly(req, true));
+        r.precheck("/spaces/{id}/live.opus", req -> refuseEarly(req, false));
         r.get("/spaces/{id}/replay.opus", this::replayFile);
         r.get("/api/v1/spaces/{id}/replay", req -> ApiResponse.ok(replayView(req)));
         r.post("/api/v1/spaces/{id}/replay/publish", req -> {
@@ -212,6 +215,24 @@ public final class MediaRoutes {
                 tickets.release(ticket);
             }
         }
+    }
+
+    /** What the network thread can refuse at once: a bad ticket, or an anonymous player while people wait. */
+    private StentorException refuseEarly(ApiRequest req, boolean webSocket) {
+        String spaceId = req.param("id");
+        Optional<String> token = req.query("ticket");
+        try {
+            if (token.isPresent()) {
+                tickets.verify(token.get(), spaceId);
+                return null;
+            }
+        } catch (StentorException bad) {
+            return bad;
+        }
+        if (req.hasCredentials() || plane.live(spaceId).isEmpty()) {
+            return null; // the handler decides (signed-in priorities, or which error a missing space gets)
+        }
+        return admission.refuseEarly(spaceId, webSocket);
     }
 
     /**

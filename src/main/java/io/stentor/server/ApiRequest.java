@@ -108,6 +108,11 @@ public final class ApiRequest {
         return Json.read(body, type);
     }
 
+    /** Whether the request carries a bearer token or a session cookie (not yet checked). */
+    public boolean hasCredentials() {
+        return bearerToken().isPresent() || sessionCookie().isPresent();
+    }
+
     public Optional<Caller> caller() {
         if (caller == null) {
             String token = bearerToken().or(this::sessionCookie).orElse(null);

@@ -94,11 +94,17 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         StentorException refused = guard.check(method, route.pattern(),
                 ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress());
         if (refused != null) {
-            enqueue(ctx, () -> ErrorResponses.of(refused, null), route.pattern(), method, keepAlive, null);
+            refuseNow(ctx, refused, route.pattern(), method, keepAlive);
             return;
         }
         ApiRequest request = new ApiRequest(method, path, match.get().params(), uri.parameters(), req.headers().copy(),
                 ByteBufUtil.getBytes(req.content()), (InetSocketAddress) ctx.channel().remoteAddress(), authenticator);
+        Router.Precheck precheck = router.precheckOf(route);
+        StentorException early = precheck == null ? null : precheck.check(request);
+        if (early != null) {
+            refuseNow(ctx, early, route.pattern(), method, keepAlive);
+            return;
+        }
         if (route.socket() != null) {
             if (!isUpgrade(req.headers())) {
                 enqueue(ctx, () -> ErrorResponses.of(StentorException.Kind.BAD_REQUEST, "websocket_required",
@@ -111,6 +117,21 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         enqueue(ctx, () -> route.handler().handle(request), route.pattern(), method, keepAlive,
                 req.headers().get(HttpHeaderNames.RANGE));
+    }
+
+    /**
+     * Answers a refusal from the network thread when nothing is in flight on this connection (the
+     * usual case: no virtual thread, no handler); otherwise in order behind the earlier answers.
+     */
+    private void refuseNow(ChannelHandlerContext ctx, StentorException refused, String route, String method,
+            boolean keepAlive) {
+        if (!tail.isDone()) {
+            enqueue(ctx, () -> ErrorResponses.of(refused, null), route, method, keepAlive, null);
+            return;
+        }
+        FullHttpResponse out = render(ErrorResponses.of(refused, null), method, route);
+        metrics.record(route, method, out.status().code(), 0);
+        tail = send(ctx, out, keepAlive);
     }
 
     private void enqueue(ChannelHandlerContext ctx, java.util.function.Supplier<ApiResponse> work, String route,

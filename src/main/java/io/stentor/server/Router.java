@@ -27,11 +27,22 @@ public final class Router {
         }
     }
 
+    /**
+     * A cheap check of a request on the network thread, before it is handed to its handler (no
+     * database, no blocking): null to go on, or the refusal to answer at once. For floods and
+     * storms of requests that can be judged from the request alone.
+     */
+    @FunctionalInterface
+    public interface Precheck {
+        io.stentor.error.StentorException check(ApiRequest request);
+    }
+
     /** The route chosen for a request, with its path parameters. */
     public record Match(Route route, Map<String, String> params) {
     }
 
     private final List<Route> routes = new ArrayList<>();
+    private final Map<String, Precheck> prechecks = new HashMap<>();
 
     public Router get(String pattern, Handler h) {
         return add("GET", pattern, h);
@@ -51,6 +62,17 @@ public final class Router {
 
     public Router delete(String pattern, Handler h) {
         return add("DELETE", pattern, h);
+    }
+
+    /** Adds a {@link Precheck} to the GET route (or WebSocket) registered under {@code pattern}. */
+    public Router precheck(String pattern, Precheck check) {
+        prechecks.put(pattern, check);
+        return this;
+    }
+
+    /** The route's precheck, or null. */
+    public Precheck precheckOf(Route route) {
+        return route.method().equals("GET") ? prechecks.get(route.pattern()) : null;
     }
 
     /** A WebSocket endpoint, reached by a GET with an upgrade. */
