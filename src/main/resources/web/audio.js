@@ -599,6 +599,7 @@ export class RoomAudio {
     if (first.tier === 'http') {
       // The server offers the HTTP tier (its WebSocket tier is full or under pressure).
       this.mode = 'off';
+      this.tierNote = first.reason || null;
       return this.listenFallback();
     }
     this.socket = new MediaSocket('listen', async () => {
@@ -650,7 +651,7 @@ export class RoomAudio {
     };
     el.onplaying = () => {
       backoff.reset();
-      this.status('Listening live');
+      this.status(this.tierNote ? `Listening live over HTTP. ${this.tierNote}` : 'Listening live');
     };
     el.onerror = el.onended = () => {
       const ms = backoff.next();

@@ -31,8 +31,11 @@ public final class Admission implements AutoCloseable {
     public sealed interface Decision permits Admitted, Waiting, ReplayLater {
     }
 
-    /** In: connect with this ticket before {@code expiresAt} (epoch seconds), on this tier. */
-    public record Admitted(String ticket, Tier tier, Priority priority, long expiresAt) implements Decision {
+    /**
+     * In: connect with this ticket before {@code expiresAt} (epoch seconds), on this tier;
+     * {@code reason} says why the tier is not the one asked for (null when it is).
+     */
+    public record Admitted(String ticket, Tier tier, Priority priority, long expiresAt, String reason) implements Decision {
     }
 
     /**
@@ -255,7 +258,10 @@ public final class Admission implements AutoCloseable {
         String ticket = tickets.issue(spaceId, subject, tier, priority);
         JoinTicket t = tickets.authentic(ticket);
         reserved.put(t.nonce(), System.nanoTime() + TimeUnit.SECONDS.toNanos(tickets.ttlSeconds()));
-        return new Admitted(ticket, tier, priority, t.expiresAt());
+        String reason = wantsWebSocket && !ws ? (state.get() == GuardState.NORMAL
+                ? "The WebSocket tier of this server is full: listen over HTTP."
+                : "This server is under pressure: new listeners get the HTTP tier, which costs it less.") : null;
+        return new Admitted(ticket, tier, priority, t.expiresAt(), reason);
     }
 
     /** Whether a WebSocket listener fits (mode 1 of the ladder: beyond the cap, or when not normal, HTTP). */

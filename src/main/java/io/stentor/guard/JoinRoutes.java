@@ -24,7 +24,7 @@ public final class JoinRoutes {
 
     /** The answer when admitted. */
     record AdmittedView(String state, String ticket, String tier, String priority, long expiresAt, String listen,
-            String ogg) {
+            String ogg, String reason) {
     }
 
     /** The answer while waiting. */
@@ -80,7 +80,8 @@ public final class JoinRoutes {
                 caller.ifPresent(c -> stage.join(c, spaceId)); // counts them in the audience (and checks blocks)
                 String q = "?ticket=" + a.ticket();
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
-                        a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q));
+                        a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q,
+                        a.reason()));
             }
             case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.number(), w.position(),
                     w.etaSeconds(), w.reason() + ": you are number " + w.position() + " in line, about " + w.etaSeconds()

@@ -75,6 +75,8 @@ class AdmissionIT {
                 await().atMost(Duration.ofSeconds(5)).until(() -> !ws.received().isEmpty());
                 JsonNode second = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of()).json();
                 assertThat(second.get("tier").asText()).isEqualTo("http");
+                assertThat(second.get("reason").asText()).contains("WebSocket tier of this server is full");
+                assertThat(first.get("reason").isNull()).isTrue();
                 // An HTTP ticket opens the Ogg stream, and is refused on the WebSocket.
                 assertThat(answer(ts, second.get("listen").asText())).contains(" 409 ").contains("ticket_for_http");
                 try (Socket s = ogg(ts, second.get("ogg").asText())) {
@@ -106,7 +108,9 @@ class AdmissionIT {
             JsonNode st = admin.put("/api/v1/admin/guard", Map.of("state", "constrained")).json();
             assertThat(st.at("/load/state").asText()).isEqualTo("constrained");
             assertThat(st.at("/load/forced").asText()).isEqualTo("constrained");
-            assertThat(ts.api().post("/api/v1/spaces/" + space + "/join", Map.of()).json().get("tier").asText()).isEqualTo("http");
+            JsonNode offered = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of()).json();
+            assertThat(offered.get("tier").asText()).isEqualTo("http");
+            assertThat(offered.get("reason").asText()).contains("under pressure");
             Api.Res ready = ts.api().get("/readyz");
             assertThat(ready.status()).isEqualTo(200);
             assertThat(ready.json().get("load").asText()).isEqualTo("constrained");

@@ -343,6 +343,14 @@ class WebAppIT {
             first.context().close();
             waitUntil(second, tone, "the second hears the host once admitted");
 
+            // Constrained: a newcomer is offered the HTTP tier (the Ogg stream in an <audio> element), with its ticket.
+            load.set(GuardState.CONSTRAINED);
+            second.context().close(); // make room for one more
+            Page offered = page(busy);
+            offered.navigate(url);
+            waitUntil(offered, "window.stentor.mode === 'fallback' && window.stentor.admission.tier === 'http'"
+                    + " && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src)", "the newcomer gets the HTTP tier");
+
             // Critical: a newcomer who does not follow the space is told, plainly, that the replay comes later.
             load.set(GuardState.CRITICAL);
             Page late = page(busy);
@@ -351,7 +359,7 @@ class WebAppIT {
             assertThat(late.getByText("Come back to this page when the space has ended").isVisible()).isTrue();
             waitUntil(late, "window.stentor.admission.state === 'replay_later' && window.stentor.framesReceived === 0",
                     "the newcomer gets no live audio");
-            waitUntil(second, tone, "those already listening stay on air");
+            waitUntil(host, "window.stentor.connections.speak === 'open'", "the host stays on air");
         }
     }
 
