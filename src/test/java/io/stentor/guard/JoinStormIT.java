@@ -77,7 +77,8 @@ class JoinStormIT {
             }
             // Everyone was answered quickly; only the burst (a second's worth) and what the rate refilled meanwhile got in.
             long slowest = joiners.stream().mapToLong(j -> j.answeredNanos).max().orElseThrow();
-            assertThat(slowest).as("slowest answer, ns").isLessThan(Duration.ofSeconds(10).toNanos());
+            System.out.printf("storm: %d joins answered within %d ms of the first%n", STORM, slowest / 1_000_000);
+            assertThat(slowest).as("slowest answer, ns").isLessThan(Duration.ofSeconds(5).toNanos());
             long inAtOnce = joiners.stream().filter(j -> j.admitted).count();
             assertThat(inAtOnce).isBetween(1L, (long) (RATE * (1 + slowest / 1e9)) + 1);
             List<Joiner> line = joiners.stream().filter(j -> !j.admitted)
