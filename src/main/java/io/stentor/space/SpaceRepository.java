@@ -67,7 +67,13 @@ final class SpaceRepository {
                 .map(SpaceRepository::space).findOne());
     }
 
-    /** Spaces filtered by state and/or host, in the order that suits the state. */
+    /** Takes a space out of discovery lists (or back). */
+    void demote(String id, boolean demoted) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET demoted = :d WHERE id = :id").bind("d", demoted).bind("id", id)
+                .execute());
+    }
+
+    /** Spaces filtered by state and/or host, in the order that suits the state (demoted ones only by host). */
     List<Space> list(SpaceState state, String hostId, int limit) {
         String order = state == null ? "created_at DESC" : switch (state) {
             case LIVE -> "started_at DESC";
@@ -80,6 +86,8 @@ final class SpaceRepository {
         }
         if (hostId != null) {
             sql.append(" AND host_id = :host");
+        } else {
+            sql.append(" AND demoted = FALSE"); // discovery never amplifies a demoted space (DSA)
         }
         sql.append(" ORDER BY ").append(order).append(", id LIMIT :limit");
         return jdbi.withHandle(h -> {

@@ -61,8 +61,21 @@ public final class SpaceService {
 
     // ---- queries
 
+    public Optional<Space> find(String id) {
+        return repo.find(id);
+    }
+
     public Space get(String id) {
         return repo.find(id).orElseThrow(() -> StentorException.notFound("space_not_found", "No space with id " + id + "."));
+    }
+
+    /**
+     * Demotes a space (a moderation decision): it leaves "live now", upcoming and replay lists but
+     * stays reachable by its link. {@code false} restores it.
+     */
+    public void demote(String id, boolean demoted) {
+        get(id);
+        repo.demote(id, demoted);
     }
 
     public List<SpaceViews.SpaceView> list(Optional<SpaceState> state, Optional<String> hostHandle, int limit) {

@@ -1,0 +1,108 @@
+package io.stentor.safety;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** SQL for notices and decisions. */
+final class SafetyRepository {
+
+    private final Jdbi jdbi;
+
+    SafetyRepository(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void insert(Notice n) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO notices (id, received_at, notifier_id, notifier_name, notifier_email, trusted, category,
+                        explanation, good_faith, state)
+                    VALUES (:id, :at, :nid, :name, :email, :trusted, :category, :explanation, TRUE, 'OPEN')""")
+                    .bind("id", n.id()).bind("at", Timestamp.from(n.receivedAt())).bind("nid", n.notifierId())
+                    .bind("name", n.notifierName()).bind("email", n.notifierEmail()).bind("trusted", n.trusted())
+                    .bind("category", n.category()).bind("explanation", n.explanation()).execute();
+            int seq = 0;
+            for (NoticeItem i : n.items()) {
+                h.createUpdate("""
+                        INSERT INTO notice_items (notice_id, seq, kind, space_id, speaker, from_ms, to_ms, user_handle)
+                        VALUES (:id, :seq, :kind, :space, :speaker, :from, :to, :user)""")
+                        .bind("id", n.id()).bind("seq", seq++).bind("kind", i.kind()).bind("space", i.spaceId())
+                        .bind("speaker", i.speaker()).bind("from", i.fromMs()).bind("to", i.toMs())
+                        .bind("user", i.userHandle()).execute();
+            }
+        });
+    }
+
+    /** Open notices, trusted flaggers first, then those about live spaces, then oldest first. */
+    List<Notice> queue(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT n.*, EXISTS (SELECT 1 FROM notice_items i JOIN spaces s ON s.id = i.space_id
+                                    WHERE i.notice_id = n.id AND s.state = 'LIVE') AS live
+                FROM notices n WHERE n.state = 'OPEN'
+                ORDER BY n.trusted DESC, live DESC, n.received_at, n.id LIMIT :limit""")
+                .bind("limit", limit).map((rs, ctx) -> notice(rs, h)).list());
+    }
+
+    Optional<Notice> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT n.*, EXISTS (SELECT 1 FROM notice_items i JOIN spaces s ON s.id = i.space_id
+                                    WHERE i.notice_id = n.id AND s.state = 'LIVE') AS live
+                FROM notices n WHERE n.id = :id""").bind("id", id).map((rs, ctx) -> notice(rs, h)).findOne());
+    }
+
+    /** Records the decision and closes its notice, in one transaction; false if the notice was decided meanwhile. */
+    boolean decide(Decision d) {
+        return jdbi.inTransaction(h -> {
+            if (d.noticeId() != null && h.createUpdate("UPDATE notices SET state = 'DECIDED', decision_id = :d "
+                    + "WHERE id = :n AND state = 'OPEN'").bind("d", d.id()).bind("n", d.noticeId()).execute() != 1) {
+                return false;
+            }
+            h.createUpdate("""
+                    INSERT INTO decisions (id, notice_id, decided_by, decided_at, action, space_id, affected_user_id, ground,
+                        legal_ground, terms_version, terms_clause, explanation, territorial_scope, automated_detection,
+                        automated_decision)
+                    VALUES (:id, :notice, :by, :at, :action, :space, :affected, :ground, :legal, :version, :clause,
+                        :explanation, :scope, :detection, :decision)""")
+                    .bind("id", d.id()).bind("notice", d.noticeId()).bind("by", d.decidedBy())
+                    .bind("at", Timestamp.from(d.decidedAt())).bind("action", d.action()).bind("space", d.spaceId())
+                    .bind("affected", d.affectedUserId()).bind("ground", d.ground()).bind("legal", d.legalGround())
+                    .bind("version", d.termsVersion()).bind("clause", d.termsClause()).bind("explanation", d.explanation())
+                    .bind("scope", String.join(",", d.territorialScope())).bind("detection", d.automatedDetection())
+                    .bind("decision", d.automatedDecision()).execute();
+            return true;
+        });
+    }
+
+    /** Decisions that restricted this user, newest first. */
+    List<Decision> affecting(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM decisions WHERE affected_user_id = :u ORDER BY decided_at DESC")
+                .bind("u", userId).map((rs, ctx) -> decision(rs)).list());
+    }
+
+    private static Notice notice(ResultSet rs, Handle h) throws SQLException {
+        String id = rs.getString("id");
+        List<NoticeItem> items = h.createQuery("SELECT * FROM notice_items WHERE notice_id = :id ORDER BY seq").bind("id", id)
+                .map((r, c) -> new NoticeItem(r.getString("kind"), r.getString("space_id"), r.getString("speaker"),
+                        (Long) r.getObject("from_ms", Long.class), (Long) r.getObject("to_ms", Long.class),
+                        r.getString("user_handle"))).list();
+        return new Notice(id, rs.getTimestamp("received_at").toInstant(), rs.getString("notifier_id"),
+                rs.getString("notifier_name"), rs.getString("notifier_email"), rs.getBoolean("trusted"),
+                rs.getString("category"), rs.getString("explanation"), rs.getString("state"), rs.getString("decision_id"),
+                rs.getBoolean("live"), items);
+    }
+
+    private static Decision decision(ResultSet rs) throws SQLException {
+        return new Decision(rs.getString("id"), rs.getString("notice_id"), rs.getString("decided_by"),
+                rs.getTimestamp("decided_at").toInstant(), rs.getString("action"), rs.getString("space_id"),
+                rs.getString("affected_user_id"), rs.getString("ground"), rs.getString("legal_ground"),
+                rs.getString("terms_version"), rs.getString("terms_clause"), rs.getString("explanation"),
+                Arrays.asList(rs.getString("territorial_scope").split(",")), rs.getBoolean("automated_detection"),
+                rs.getString("automated_decision"));
+    }
+}

@@ -1,0 +1,63 @@
+package io.stentor.safety;
+
+import io.stentor.server.ApiRequest;
+import io.stentor.server.ApiResponse;
+import io.stentor.server.Router;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The trust &amp; safety API: {@code POST /api/v1/notices} (anyone), the moderators' queue and
+ * decisions under {@code /api/v1/moderation}, and the caller's statements of reasons.
+ */
+public final class SafetyRoutes {
+
+    /** The receipt a notifier gets at once. */
+    record Receipt(String id, Instant receivedAt, int items, boolean trusted, String message) {
+    }
+
+    /** A statement of reasons as the affected user sees it: never who sent the notice. */
+    record Statement(String id, Instant decidedAt, String action, String spaceId, String ground, String legalGround,
+            String termsVersion, String termsClause, String explanation, List<String> territorialScope,
+            boolean automatedDetection, String automatedDecision, String redress) {
+        static Statement of(Decision d) {
+            return new Statement(d.id(), d.decidedAt(), d.action(), d.spaceId(), d.ground(), d.legalGround(), d.termsVersion(),
+                    d.termsClause(), d.explanation(), d.territorialScope(), d.automatedDetection(), d.automatedDecision(),
+                    "You may appeal this decision within 6 months, use an out-of-court dispute settlement body (DSA Art 21), "
+                            + "or go to court.");
+        }
+    }
+
+    private final SafetyService safety;
+
+    public SafetyRoutes(SafetyService safety) {
+        this.safety = safety;
+    }
+
+    public void register(Router r) {
+        r.post("/api/v1/notices", req -> {
+            Notice n = safety.submit(req.caller(), req.body(SafetyService.NoticeBody.class));
+            return ApiResponse.created(new Receipt(n.id(), n.receivedAt(), n.items().size(), n.trusted(),
+                    "We received your notice and will decide on it without undue delay."
+                            + (n.notifierId() != null ? " You will be notified of the decision." : "")));
+        });
+        r.get("/api/v1/moderation/notices", req -> ApiResponse.ok(Map.of("notices",
+                safety.queue(req.requireCaller(), limit(req)))));
+        r.get("/api/v1/moderation/notices/{id}", req -> ApiResponse.ok(safety.notice(req.requireCaller(), req.param("id"))));
+        r.post("/api/v1/moderation/notices/{id}/decision", req -> ApiResponse.created(
+                safety.decide(req.requireCaller(), req.param("id"), req.body(SafetyService.DecisionBody.class))));
+        r.get("/api/v1/me/statements", req -> ApiResponse.ok(Map.of("statements",
+                safety.statementsFor(req.requireCaller()).stream().map(Statement::of).toList())));
+    }
+
+    private static int limit(ApiRequest req) {
+        return req.query("limit").map(s -> {
+            try {
+                return Math.max(1, Math.min(500, Integer.parseInt(s)));
+            } catch (NumberFormatException e) {
+                return 100;
+            }
+        }).orElse(100);
+    }
+}

@@ -1,0 +1,232 @@
+package io.stentor.safety;
+
+import io.stentor.account.Caller;
+import io.stentor.account.Role;
+import io.stentor.error.StentorException;
+import io.stentor.notification.Notification;
+import io.stentor.notification.Notifier;
+import io.stentor.space.Space;
+import io.stentor.space.SpaceService;
+import io.stentor.store.Ids;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Notices (DSA Art 16) from anyone, the moderators' queue (trusted flaggers first, Art 22), and
+ * decisions with their statements of reasons (Art 17). Acts on spaces through {@link SpaceService}.
+ */
+public final class SafetyService {
+
+    /** Categories of a notice (a subset named after the Transparency Database's 2025 categories). */
+    static final Set<String> CATEGORIES = Set.of("illegal_or_harmful_speech", "negative_effects_on_civic_discourse_or_elections",
+            "risk_for_public_security", "protection_of_minors", "child_sexual_abuse_material", "violence",
+            "intellectual_property_infringements", "data_protection_and_privacy_violations", "scams_and_fraud", "other");
+    /** Decisions built so far. */
+    static final Set<String> ACTIONS = Set.of("no_action", "demote");
+    static final int MAX_ITEMS = 20;
+    static final long MAX_RANGE_MS = 3_600_000;
+
+    /** What a notice says, as sent. */
+    public record NoticeBody(String category, String explanation, String name, String email, Boolean goodFaith,
+            List<NoticeItem> items) {
+    }
+
+    /** What a moderator decides about a notice. */
+    public record DecisionBody(String action, String ground, String legalGround, String termsVersion, String termsClause,
+            String explanation, List<String> territorialScope, Boolean automatedDetection, String automatedDecision) {
+    }
+
+    private final SafetyRepository repo;
+    private final SpaceService spaces;
+    private final Notifier notifier;
+    private final Clock clock;
+
+    public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Clock clock) {
+        this.repo = new SafetyRepository(jdbi);
+        this.spaces = spaces;
+        this.notifier = notifier;
+        this.clock = clock;
+    }
+
+    /** Files a notice; anyone may, signed in or not. Returns it (the receipt is made from it). */
+    public Notice submit(Optional<Caller> caller, NoticeBody b) {
+        String category = b.category() == null ? "" : b.category().toLowerCase(Locale.ROOT);
+        if (!CATEGORIES.contains(category)) {
+            throw StentorException.badRequest("invalid_category", "category is one of " + String.join(", ", CATEGORIES.stream().sorted().toList()) + ".");
+        }
+        String explanation = b.explanation() == null ? "" : b.explanation().strip();
+        if (explanation.length() < 10 || explanation.length() > 10_000) {
+            throw StentorException.badRequest("invalid_explanation",
+                    "Explain, in 10 to 10,000 characters, why you consider the content illegal.");
+        }
+        if (!Boolean.TRUE.equals(b.goodFaith())) {
+            throw StentorException.badRequest("good_faith_required",
+                    "Confirm that you believe in good faith that the notice is accurate and complete (goodFaith: true).");
+        }
+        boolean csam = category.equals("child_sexual_abuse_material");
+        String name = trimmed(b.name(), 200);
+        String email = trimmed(b.email(), 320);
+        if (!csam && caller.isEmpty() && (name == null || email == null)) {
+            throw StentorException.badRequest("notifier_required",
+                    "Give your name and email (they may be left out only for child sexual abuse material).");
+        }
+        if (email != null && !email.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw StentorException.badRequest("invalid_email", "The email address is not valid.");
+        }
+        List<NoticeItem> items = b.items() == null ? List.of() : b.items();
+        if (items.isEmpty() || items.size() > MAX_ITEMS) {
+            throw StentorException.badRequest("invalid_items", "Name 1 to " + MAX_ITEMS + " items: what exactly is illegal, and where.");
+        }
+        List<NoticeItem> checked = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            checked.add(check(items.get(i), i));
+        }
+        boolean trusted = caller.map(c -> c.user().role() == Role.TRUSTED_FLAGGER).orElse(false);
+        Notice n = new Notice(Ids.next(), clock.instant(), caller.map(Caller::userId).orElse(null), name, email, trusted,
+                category, explanation, "OPEN", null, false, List.copyOf(checked));
+        repo.insert(n);
+        return n;
+    }
+
+    private NoticeItem check(NoticeItem item, int index) {
+        String where = "items[" + index + "]: ";
+        if (item == null || item.kind() == null) {
+            throw StentorException.badRequest("invalid_item", where + "kind is space_audio, space_text or user_profile.");
+        }
+        switch (item.kind()) {
+            case NoticeItem.SPACE_AUDIO, NoticeItem.SPACE_TEXT -> {
+                if (item.spaceId() == null || spaces.find(item.spaceId()).isEmpty()) {
+                    throw StentorException.badRequest("invalid_item", where + "name an existing space (spaceId).");
+                }
+                if ((item.fromMs() == null) != (item.toMs() == null)) {
+                    throw StentorException.badRequest("invalid_item", where + "give both fromMs and toMs, or neither.");
+                }
+                if (item.fromMs() != null && (item.fromMs() < 0 || item.toMs() <= item.fromMs()
+                        || item.toMs() - item.fromMs() > MAX_RANGE_MS)) {
+                    throw StentorException.badRequest("invalid_item", where + "the time range must run forward, from 0, "
+                            + "for at most an hour.");
+                }
+                boolean audio = item.kind().equals(NoticeItem.SPACE_AUDIO);
+                return new NoticeItem(item.kind(), item.spaceId(), audio ? trimmed(item.speaker(), 64) : null,
+                        audio ? item.fromMs() : null, audio ? item.toMs() : null, null);
+            }
+            case NoticeItem.USER_PROFILE -> {
+                if (item.userHandle() == null || item.userHandle().isBlank() || item.userHandle().length() > 64) {
+                    throw StentorException.badRequest("invalid_item", where + "name the user (userHandle).");
+                }
+                return new NoticeItem(item.kind(), null, null, null, null, item.userHandle());
+            }
+            default -> throw StentorException.badRequest("invalid_item",
+                    where + "kind is space_audio, space_text or user_profile.");
+        }
+    }
+
+    /** The open notices, for moderators. */
+    public List<Notice> queue(Caller caller, int limit) {
+        requireModerator(caller);
+        return repo.queue(limit);
+    }
+
+    public Notice notice(Caller caller, String id) {
+        requireModerator(caller);
+        return repo.find(id).orElseThrow(() -> StentorException.notFound("notice_not_found", "No notice with id " + id + "."));
+    }
+
+    /**
+     * Decides a notice: records the decision, applies it, sends the affected user a statement of
+     * reasons and the notifier (when signed in) the outcome.
+     */
+    public Decision decide(Caller caller, String noticeId, DecisionBody b) {
+        requireModerator(caller);
+        Notice n = notice(caller, noticeId);
+        if (!n.state().equals("OPEN")) {
+            throw StentorException.conflict("notice_decided", "This notice has been decided already.");
+        }
+        String action = b.action() == null ? "" : b.action();
+        if (!ACTIONS.contains(action)) {
+            throw StentorException.badRequest("invalid_action", "action is one of " + String.join(", ", ACTIONS.stream().sorted().toList()) + ".");
+        }
+        String ground = b.ground() == null ? "" : b.ground();
+        String explanation = trimmed(b.explanation(), 4000);
+        if (explanation == null || explanation.length() < 10) {
+            throw StentorException.badRequest("invalid_explanation", "Explain the decision in 10 to 4,000 characters.");
+        }
+        switch (ground) {
+            case "illegal" -> {
+                if (trimmed(b.legalGround(), 500) == null) {
+                    throw StentorException.badRequest("legal_ground_required", "Name the legal ground (law and article).");
+                }
+            }
+            case "terms" -> {
+                if (trimmed(b.termsVersion(), 32) == null || trimmed(b.termsClause(), 200) == null) {
+                    throw StentorException.badRequest("terms_required", "Name the version and the clause of the terms applied.");
+                }
+            }
+            default -> throw StentorException.badRequest("invalid_ground", "ground is illegal or terms.");
+        }
+        List<String> scope = b.territorialScope() == null || b.territorialScope().isEmpty() ? List.of("EU") : b.territorialScope();
+        for (String s : scope) {
+            if (!s.matches("[A-Z]{2,3}")) {
+                throw StentorException.badRequest("invalid_territorial_scope", "territorialScope holds country codes (GR, FR…) or EU/EEA.");
+            }
+        }
+        String automated = b.automatedDecision() == null ? "not_automated" : b.automatedDecision();
+        if (!Set.of("fully", "partially", "not_automated").contains(automated)) {
+            throw StentorException.badRequest("invalid_automated_decision", "automatedDecision is fully, partially or not_automated.");
+        }
+        String spaceId = n.items().stream().map(NoticeItem::spaceId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (action.equals("demote") && spaceId == null) {
+            throw StentorException.badRequest("nothing_to_demote", "Only a notice about a space can demote it.");
+        }
+        Space space = spaceId == null ? null : spaces.get(spaceId);
+        String affected = action.equals("no_action") ? null : space.hostId();
+        Decision d = new Decision(Ids.next(), n.id(), caller.userId(), clock.instant(), action, spaceId, affected, ground,
+                ground.equals("illegal") ? trimmed(b.legalGround(), 500) : null,
+                ground.equals("terms") ? trimmed(b.termsVersion(), 32) : null,
+                ground.equals("terms") ? trimmed(b.termsClause(), 200) : null, explanation, List.copyOf(scope),
+                Boolean.TRUE.equals(b.automatedDetection()), automated);
+        if (!repo.decide(d)) {
+            throw StentorException.conflict("notice_decided", "This notice has been decided already.");
+        }
+        if (action.equals("demote")) {
+            spaces.demote(spaceId, true);
+            notifier.notify(List.of(affected), Notification.Kind.STATEMENT_OF_REASONS, spaceId,
+                    "\"" + space.title() + "\" was demoted: it no longer appears in lists, but stays reachable by its link. "
+                            + "See the statement of reasons; you may appeal.");
+        }
+        if (n.notifierId() != null) {
+            notifier.notify(List.of(n.notifierId()), Notification.Kind.NOTICE_DECIDED, spaceId,
+                    "Your notice was decided: " + (action.equals("no_action") ? "no action was taken." : "the space was demoted.")
+                            + " You may appeal the decision.");
+        }
+        return d;
+    }
+
+    /** The statements of reasons about decisions that restricted the caller. */
+    public List<Decision> statementsFor(Caller caller) {
+        return repo.affecting(caller.userId());
+    }
+
+    private static void requireModerator(Caller c) {
+        Role r = c.user().role();
+        if (r != Role.MODERATOR && r != Role.ADMIN) {
+            throw StentorException.forbidden("moderators_only", "Only moderators may see and decide notices.");
+        }
+    }
+
+    private static String trimmed(String s, int max) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String t = s.strip();
+        if (t.length() > max) {
+            throw StentorException.badRequest("too_long", "A field is longer than " + max + " characters.");
+        }
+        return t;
+    }
+}
