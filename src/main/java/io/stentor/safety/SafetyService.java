@@ -27,7 +27,7 @@ public final class SafetyService {
             "risk_for_public_security", "protection_of_minors", "child_sexual_abuse_material", "violence",
             "intellectual_property_infringements", "data_protection_and_privacy_violations", "scams_and_fraud", "other");
     /** Decisions built so far. */
-    static final Set<String> ACTIONS = Set.of("no_action", "demote");
+    static final Set<String> ACTIONS = Set.of("no_action", "demote", "end_space");
     static final int MAX_ITEMS = 20;
     static final long MAX_RANGE_MS = 3_600_000;
 
@@ -180,8 +180,11 @@ public final class SafetyService {
             throw StentorException.badRequest("invalid_automated_decision", "automatedDecision is fully, partially or not_automated.");
         }
         String spaceId = n.items().stream().map(NoticeItem::spaceId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
-        if (action.equals("demote") && spaceId == null) {
-            throw StentorException.badRequest("nothing_to_demote", "Only a notice about a space can demote it.");
+        if (!action.equals("no_action") && spaceId == null) {
+            throw StentorException.badRequest("no_space", "Only a notice about a space can demote or end it.");
+        }
+        if (action.equals("end_space") && spaces.get(spaceId).state() != io.stentor.space.SpaceState.LIVE) {
+            throw StentorException.conflict("space_not_live", "Only a live space can be ended.");
         }
         Space space = spaceId == null ? null : spaces.get(spaceId);
         String affected = action.equals("no_action") ? null : space.hostId();
@@ -193,15 +196,24 @@ public final class SafetyService {
         if (!repo.decide(d)) {
             throw StentorException.conflict("notice_decided", "This notice has been decided already.");
         }
-        if (action.equals("demote")) {
-            spaces.demote(spaceId, true);
+        String outcome = switch (action) {
+            case "demote" -> {
+                spaces.demote(spaceId, true);
+                yield "was demoted: it no longer appears in lists, but stays reachable by its link";
+            }
+            case "end_space" -> {
+                spaces.endByModeration(spaceId);
+                yield "was ended by the moderators";
+            }
+            default -> null;
+        };
+        if (outcome != null) {
             notifier.notify(List.of(affected), Notification.Kind.STATEMENT_OF_REASONS, spaceId,
-                    "\"" + space.title() + "\" was demoted: it no longer appears in lists, but stays reachable by its link. "
-                            + "See the statement of reasons; you may appeal.");
+                    "\"" + space.title() + "\" " + outcome + ". See the statement of reasons; you may appeal.");
         }
         if (n.notifierId() != null) {
             notifier.notify(List.of(n.notifierId()), Notification.Kind.NOTICE_DECIDED, spaceId,
-                    "Your notice was decided: " + (action.equals("no_action") ? "no action was taken." : "the space was demoted.")
+                    "Your notice was decided: " + (outcome == null ? "no action was taken." : "the space " + outcome + ".")
                             + " You may appeal the decision.");
         }
         return d;

@@ -221,7 +221,19 @@ public final class SpaceService {
     }
 
     public Space end(Caller caller, String id) {
-        Space next = transition(caller, id, SpaceState.ENDED);
+        return ended(transition(caller, id, SpaceState.ENDED));
+    }
+
+    /**
+     * Ends a live space on a moderation decision (trust &amp; safety acts for the platform, not as
+     * the host); everything else is as when its host ends it: the recording closes, clients are told.
+     */
+    public Space endByModeration(String id) {
+        return ended(transition(s -> s, id, SpaceState.ENDED));
+    }
+
+    private Space ended(Space next) {
+        String id = next.id();
         // Observers first (the media plane closes the recording), then clients, with the replay in the view.
         hub.tellObservers(id, new SpaceEvent.StateChanged("ended", views.space(next)));
         hub.broadcast(id, new SpaceEvent.StateChanged("ended", views.space(next)));
@@ -239,8 +251,12 @@ public final class SpaceService {
     }
 
     private Space transition(Caller caller, String id, SpaceState target) {
+        return transition(s -> requireHost(caller, s), id, target);
+    }
+
+    private Space transition(java.util.function.UnaryOperator<Space> authorize, String id, SpaceState target) {
         return locks.with(id, () -> {
-            Space s = requireHost(caller, get(id));
+            Space s = authorize.apply(get(id));
             if (!s.state().canMoveTo(target)) {
                 throw StentorException.conflict("invalid_transition", "A " + s.state().name().toLowerCase()
                         + " space cannot become " + target.name().toLowerCase() + ".");

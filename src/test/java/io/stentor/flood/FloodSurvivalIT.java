@@ -55,6 +55,7 @@ class FloodSurvivalIT {
                 double ingestBefore = metric(ts, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}");
                 double lateBefore = metric(ts, LATE);
                 long sentBefore = speaker.sent();
+                long stalledBefore = speaker.sentLate();
                 List<Integer> firstSeq = listeners.stream().map(l -> last(l).sequence()).toList();
 
                 // The attacker is another process (as on the night): `stentor flood`, with its own JVM and heap.
@@ -100,7 +101,11 @@ class FloodSurvivalIT {
                 double ingested = metric(ts, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}") - ingestBefore;
                 assertThat(sent).isGreaterThan(FLOOD_SECONDS * 45L);
                 assertThat(ingested).as("speaker frames taken in of %d sent", sent).isGreaterThanOrEqualTo(sent - 5);
-                assertThat(metric(ts, LATE) - lateBefore).as("speaker frames too late for the mix").isZero();
+                // None of the speaker's frames was too late for the mix, unless the speaker itself sent it late:
+                // the client runs in this JVM on the same 2 cores, and its own stalls are not the server's loss.
+                long stalled = speaker.sentLate() - stalledBefore;
+                assertThat(metric(ts, LATE) - lateBefore).as("speaker frames too late for the mix (%d sent late by the client)",
+                        stalled).isLessThanOrEqualTo(stalled);
                 assertThat(metric(ts, "stentor_media_dropped_total{reason=\"flood\",stage=\"ingest\"}")).isZero();
 
                 // Admitted listeners lost under 0.1% of the frames of the window.
@@ -118,8 +123,9 @@ class FloodSurvivalIT {
                 assertThat(expected).isGreaterThan(LISTENERS * FLOOD_SECONDS * 45L);
                 assertThat((double) missing / expected).as("listener frames lost: %d of %d", missing, expected).isLessThan(0.001);
 
-                System.out.printf("survival: speaker sent %d, taken in %.0f; listeners missed %d of %d frames; "
-                        + "joins in or queued %d of %d%n", sent, ingested, missing, expected, inOrQueued, joins);
+                System.out.printf("survival: speaker sent %d (%d of them late by the client), taken in %.0f, too late for the mix %.0f; "
+                        + "listeners missed %d of %d frames; joins in or queued %d of %d%n", sent, stalled, ingested,
+                        metric(ts, LATE) - lateBefore, missing, expected, inOrQueued, joins);
                 // Legitimate joins got in, or got a place in line.
                 assertThat(joins).isGreaterThan(FLOOD_SECONDS * 5);
                 assertThat((double) inOrQueued / joins).as("%d of %d joins in or queued", inOrQueued, joins).isGreaterThanOrEqualTo(0.99);

@@ -107,6 +107,23 @@ class NoticesIT {
             assertThat(host.get("/api/v1/me/notifications").text()).contains("statement_of_reasons");
             assertThat(flagger.get("/api/v1/me/notifications").text()).contains("notice_decided");
             assertThat(mod.get("/api/v1/moderation/notices").json().get("notices")).hasSize(2);
+
+            // The anonymous notice about the other live space: the moderator ends it, on a legal ground.
+            String anonId = anon.json().get("id").asText();
+            assertThat(mod.post("/api/v1/moderation/notices/" + anonId + "/decision", Map.of("action", "ban_everyone",
+                    "ground", "terms", "explanation", "Not an action we have.")).error()).isEqualTo("invalid_action");
+            assertThat(mod.post("/api/v1/moderation/notices/" + anonId + "/decision", Map.of("action", "end_space",
+                    "ground", "illegal", "explanation", "Ongoing incitement to violence.")).error()).isEqualTo("legal_ground_required");
+            Api.Res ended = mod.post("/api/v1/moderation/notices/" + anonId + "/decision", Map.of("action", "end_space",
+                    "ground", "illegal", "legalGround", "Criminal code, art. 184 (public incitement to violence)",
+                    "explanation", "Ongoing incitement to violence in the live audio.", "territorialScope", List.of("GR")));
+            assertThat(ended.status()).as(ended.text()).isEqualTo(201);
+            assertThat(ts.api().get("/api/v1/spaces/" + other).json().at("/space/state").asText()).isEqualTo("ended");
+            JsonNode statements = host.get("/api/v1/me/statements").json().get("statements");
+            assertThat(statements).hasSize(2);
+            assertThat(statements.get(0).get("action").asText()).isEqualTo("end_space");
+            assertThat(statements.get(0).get("legalGround").asText()).contains("art. 184");
+            assertThat(statements.get(0).get("territorialScope").get(0).asText()).isEqualTo("GR");
         }
     }
 }

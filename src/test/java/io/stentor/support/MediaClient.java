@@ -29,6 +29,7 @@ public final class MediaClient implements AutoCloseable {
     private final WebSocket ws;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong sentLate = new java.util.concurrent.atomic.AtomicLong();
     private volatile int closeCode = -1;
     private Thread sender;
 
@@ -126,6 +127,9 @@ public final class MediaClient implements AutoCloseable {
                         held = msg;
                         continue;
                     }
+                    if (System.nanoTime() - due > 20_000_000L) {
+                        sentLate.incrementAndGet(); // this client was stalled (a frame period or more behind its clock)
+                    }
                     ws.sendBinary(msg, true).join();
                     sent.incrementAndGet();
                     if (held != null) {
@@ -148,6 +152,11 @@ public final class MediaClient implements AutoCloseable {
     /** Sends raw bytes as one binary message (for malformed-input tests). */
     public void sendRaw(byte[] bytes) {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
+    }
+
+    /** Frames {@link #sendTone} sent more than 20 ms behind its own clock (the client, not the server, was late). */
+    public long sentLate() {
+        return sentLate.get();
     }
 
     /** Frames {@link #sendTone} has handed to the socket so far. */
