@@ -255,6 +255,11 @@ final class SpaceRepository {
                 .bind("space", spaceId).bind("user", userId).execute()) > 0;
     }
 
+    boolean isDemoted(String spaceId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT demoted FROM spaces WHERE id = :id").bind("id", spaceId)
+                .mapTo(Boolean.class).findOne().orElse(false));
+    }
+
     boolean isFollowing(String spaceId, String userId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM space_follows WHERE space_id = :space AND user_id = :user")
                 .bind("space", spaceId).bind("user", userId).mapTo(Integer.class).one() > 0);

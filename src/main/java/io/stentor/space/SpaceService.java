@@ -216,7 +216,9 @@ public final class SpaceService {
     public Space start(Caller caller, String id) {
         Space next = transition(caller, id, SpaceState.LIVE);
         hub.publish(id, new SpaceEvent.StateChanged("started", views.space(next)));
-        notifier.notify(repo.followers(id), Notification.Kind.SPACE_STARTED, id, "\"" + next.title() + "\" is live now.");
+        if (!repo.isDemoted(id)) { // a demoted space is not amplified: no reminders
+            notifier.notify(repo.followers(id), Notification.Kind.SPACE_STARTED, id, "\"" + next.title() + "\" is live now.");
+        }
         return next;
     }
 

@@ -44,6 +44,9 @@ class NoticesIT {
             assertThat(admin.put("/api/v1/users/tns_flagger/role", Map.of("role", "trusted_flagger")).status()).isEqualTo(200);
             String space = host.post("/api/v1/spaces", Map.of("title", "Heated debate")).json().at("/space/id").asText();
             String other = host.post("/api/v1/spaces", Map.of("title", "Quiet chat")).json().at("/space/id").asText();
+            String scheduled = host.post("/api/v1/spaces", Map.of("title", "Rematch tomorrow",
+                    "scheduledStart", java.time.Instant.now().plusSeconds(86_400).toString())).json().at("/space/id").asText();
+            assertThat(someone.post("/api/v1/spaces/" + scheduled + "/follow").status()).isEqualTo(204);
 
             // An anonymous notice, located to a speaker and a time range: a receipt at once.
             Api.Res anon = ts.api().post("/api/v1/notices", notice("violence", List.of(audioItem(other)),
@@ -108,6 +111,17 @@ class NoticesIT {
             assertThat(flagger.get("/api/v1/me/notifications").text()).contains("notice_decided");
             assertThat(mod.get("/api/v1/moderation/notices").json().get("notices")).hasSize(2);
 
+            // A demoted scheduled space starts without reminders to its followers, and stays out of every list.
+            String reportScheduled = flagger.post("/api/v1/notices", notice("illegal_or_harmful_speech",
+                    List.of(Map.of("kind", "space_text", "spaceId", scheduled)), Map.of())).json().get("id").asText();
+            assertThat(mod.post("/api/v1/moderation/notices/" + reportScheduled + "/decision", Map.of("action", "demote",
+                    "ground", "terms", "termsVersion", "2026-01", "termsClause", "4.2 Incitement",
+                    "explanation", "The title announces a call for violence.")).status()).isEqualTo(201);
+            assertThat(ts.api().get("/api/v1/spaces?state=scheduled").text()).doesNotContain(scheduled);
+            assertThat(host.post("/api/v1/spaces/" + scheduled + "/start").status()).isEqualTo(200);
+            assertThat(someone.get("/api/v1/me/notifications").text()).doesNotContain("space_started");
+            assertThat(ts.api().get("/api/v1/spaces?state=live").text()).doesNotContain(scheduled);
+
             // The anonymous notice about the other live space: the moderator ends it, on a legal ground.
             String anonId = anon.json().get("id").asText();
             assertThat(mod.post("/api/v1/moderation/notices/" + anonId + "/decision", Map.of("action", "ban_everyone",
@@ -120,7 +134,7 @@ class NoticesIT {
             assertThat(ended.status()).as(ended.text()).isEqualTo(201);
             assertThat(ts.api().get("/api/v1/spaces/" + other).json().at("/space/state").asText()).isEqualTo("ended");
             JsonNode statements = host.get("/api/v1/me/statements").json().get("statements");
-            assertThat(statements).hasSize(2);
+            assertThat(statements).hasSize(3);
             assertThat(statements.get(0).get("action").asText()).isEqualTo("end_space");
             assertThat(statements.get(0).get("legalGround").asText()).contains("art. 184");
             assertThat(statements.get(0).get("territorialScope").get(0).asText()).isEqualTo("GR");
