@@ -45,12 +45,14 @@ public final class SafetyService {
     private final SpaceService spaces;
     private final Notifier notifier;
     private final Clock clock;
+    private final AuditLog audit;
 
     public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Clock clock) {
         this.repo = new SafetyRepository(jdbi);
         this.spaces = spaces;
         this.notifier = notifier;
         this.clock = clock;
+        this.audit = new AuditLog(jdbi, clock);
     }
 
     /** Files a notice; anyone may, signed in or not. Returns it (the receipt is made from it). */
@@ -90,6 +92,8 @@ public final class SafetyService {
         Notice n = new Notice(Ids.next(), clock.instant(), caller.map(Caller::userId).orElse(null), name, email, trusted,
                 category, explanation, "OPEN", null, false, List.copyOf(checked));
         repo.insert(n);
+        audit.append(n.notifierId(), "notice.received", n.id(), "category=" + category + " trusted=" + trusted
+                + " items=" + checked.size());
         return n;
     }
 
@@ -196,6 +200,8 @@ public final class SafetyService {
         if (!repo.decide(d)) {
             throw StentorException.conflict("notice_decided", "This notice has been decided already.");
         }
+        audit.append(caller.userId(), "decision." + action, n.id(), "decision=" + d.id() + " space=" + spaceId
+                + " ground=" + ground + " scope=" + String.join(",", scope) + " automated=" + automated);
         String outcome = switch (action) {
             case "demote" -> {
                 spaces.demote(spaceId, true);
