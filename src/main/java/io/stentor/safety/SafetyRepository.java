@@ -85,6 +85,54 @@ final class SafetyRepository {
                 .bind("u", userId).map((rs, ctx) -> decision(rs)).list());
     }
 
+    Optional<Decision> decision(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM decisions WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> decision(rs)).findOne());
+    }
+
+    /** Files an appeal unless one is open for the decision already; false then. */
+    boolean insert(Appeal a) {
+        return jdbi.inTransaction(h -> {
+            if (h.createQuery("SELECT COUNT(*) FROM appeals WHERE decision_id = :d AND state = 'OPEN'").bind("d", a.decisionId())
+                    .mapTo(Integer.class).one() > 0) {
+                return false;
+            }
+            h.createUpdate("INSERT INTO appeals (id, decision_id, appellant_id, filed_at, explanation, state) "
+                    + "VALUES (:id, :d, :who, :at, :text, 'OPEN')").bind("id", a.id()).bind("d", a.decisionId())
+                    .bind("who", a.appellantId()).bind("at", Timestamp.from(a.filedAt())).bind("text", a.explanation()).execute();
+            return true;
+        });
+    }
+
+    List<Appeal> openAppeals(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM appeals WHERE state = 'OPEN' ORDER BY filed_at, id LIMIT :l")
+                .bind("l", limit).map((rs, ctx) -> appeal(rs)).list());
+    }
+
+    Optional<Appeal> appeal(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM appeals WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> appeal(rs)).findOne());
+    }
+
+    List<Appeal> appealsOf(String decisionId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM appeals WHERE decision_id = :d ORDER BY filed_at")
+                .bind("d", decisionId).map((rs, ctx) -> appeal(rs)).list());
+    }
+
+    /** Closes an open appeal; false if it was decided meanwhile. */
+    boolean closeAppeal(String id, String state, String by, java.time.Instant at, String reply) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE appeals SET state = :state, decided_by = :by, decided_at = :at, "
+                + "reply = :reply WHERE id = :id AND state = 'OPEN'").bind("state", state).bind("by", by)
+                .bind("at", Timestamp.from(at)).bind("reply", reply).bind("id", id).execute() == 1);
+    }
+
+    private static Appeal appeal(ResultSet rs) throws SQLException {
+        Timestamp decided = rs.getTimestamp("decided_at");
+        return new Appeal(rs.getString("id"), rs.getString("decision_id"), rs.getString("appellant_id"),
+                rs.getTimestamp("filed_at").toInstant(), rs.getString("explanation"), rs.getString("state"),
+                rs.getString("decided_by"), decided == null ? null : decided.toInstant(), rs.getString("reply"));
+    }
+
     private static Notice notice(ResultSet rs, Handle h) throws SQLException {
         String id = rs.getString("id");
         List<NoticeItem> items = h.createQuery("SELECT * FROM notice_items WHERE notice_id = :id ORDER BY seq").bind("id", id)

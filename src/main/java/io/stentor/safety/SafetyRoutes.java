@@ -20,13 +20,29 @@ public final class SafetyRoutes {
     /** A statement of reasons as the affected user sees it: never who sent the notice. */
     record Statement(String id, Instant decidedAt, String action, String spaceId, String ground, String legalGround,
             String termsVersion, String termsClause, String explanation, List<String> territorialScope,
-            boolean automatedDetection, String automatedDecision, String redress) {
-        static Statement of(Decision d) {
+            boolean automatedDetection, String automatedDecision, List<AppealView> appeals, String redress) {
+        static Statement of(Decision d, List<Appeal> appeals) {
             return new Statement(d.id(), d.decidedAt(), d.action(), d.spaceId(), d.ground(), d.legalGround(), d.termsVersion(),
                     d.termsClause(), d.explanation(), d.territorialScope(), d.automatedDetection(), d.automatedDecision(),
+                    appeals.stream().map(AppealView::of).toList(),
                     "You may appeal this decision within 6 months, use an out-of-court dispute settlement body (DSA Art 21), "
                             + "or go to court.");
         }
+    }
+
+    /** An appeal as its appellant sees it (never who decided). */
+    record AppealView(String id, Instant filedAt, String state, Instant decidedAt, String reply) {
+        static AppealView of(Appeal a) {
+            return new AppealView(a.id(), a.filedAt(), a.state().toLowerCase(java.util.Locale.ROOT), a.decidedAt(), a.reply());
+        }
+    }
+
+    /** What an appeal says. */
+    record AppealBody(String explanation) {
+    }
+
+    /** How a moderator decides an appeal. */
+    record AppealDecisionBody(String outcome, String reply) {
     }
 
     private final SafetyService safety;
@@ -48,7 +64,15 @@ public final class SafetyRoutes {
         r.post("/api/v1/moderation/notices/{id}/decision", req -> ApiResponse.created(
                 safety.decide(req.requireCaller(), req.param("id"), req.body(SafetyService.DecisionBody.class))));
         r.get("/api/v1/me/statements", req -> ApiResponse.ok(Map.of("statements",
-                safety.statementsFor(req.requireCaller()).stream().map(Statement::of).toList())));
+                safety.statementsFor(req.requireCaller()).stream().map(d -> Statement.of(d, safety.appealsOf(d.id()))).toList())));
+        r.post("/api/v1/me/statements/{id}/appeal", req -> ApiResponse.created(AppealView.of(
+                safety.appeal(req.requireCaller(), req.param("id"), req.body(AppealBody.class).explanation()))));
+        r.get("/api/v1/moderation/appeals", req -> ApiResponse.ok(Map.of("appeals",
+                safety.openAppeals(req.requireCaller(), limit(req)))));
+        r.post("/api/v1/moderation/appeals/{id}/decision", req -> {
+            AppealDecisionBody b = req.body(AppealDecisionBody.class);
+            return ApiResponse.ok(AppealView.of(safety.decideAppeal(req.requireCaller(), req.param("id"), b.outcome(), b.reply())));
+        });
     }
 
     private static int limit(ApiRequest req) {

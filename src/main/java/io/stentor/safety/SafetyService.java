@@ -225,6 +225,70 @@ public final class SafetyService {
         return d;
     }
 
+    /** How long after a decision it may be appealed (DSA Art 20(1): at least six months). */
+    static final java.time.Duration APPEAL_WINDOW = java.time.Duration.ofDays(183);
+
+    /** The affected user appeals a decision that restricted them. */
+    public Appeal appeal(Caller caller, String decisionId, String explanation) {
+        Decision d = repo.decision(decisionId).filter(x -> caller.userId().equals(x.affectedUserId()))
+                .orElseThrow(() -> StentorException.notFound("statement_not_found", "No decision about you with id " + decisionId + "."));
+        if (clock.instant().isAfter(d.decidedAt().plus(APPEAL_WINDOW))) {
+            throw StentorException.conflict("appeal_window_closed", "Decisions can be appealed for six months; this one can no longer be.");
+        }
+        String text = trimmed(explanation, 4000);
+        if (text == null || text.length() < 10) {
+            throw StentorException.badRequest("invalid_explanation", "Explain in 10 to 4,000 characters why the decision is wrong.");
+        }
+        Appeal a = new Appeal(Ids.next(), d.id(), caller.userId(), clock.instant(), text, "OPEN", null, null, null);
+        if (!repo.insert(a)) {
+            throw StentorException.conflict("appeal_open", "An appeal against this decision is open already.");
+        }
+        audit.append(caller.userId(), "appeal.filed", d.id(), "appeal=" + a.id());
+        return a;
+    }
+
+    public List<Appeal> openAppeals(Caller caller, int limit) {
+        requireModerator(caller);
+        return repo.openAppeals(limit);
+    }
+
+    /**
+     * Decides an appeal: a moderator other than the one who decided upholds or reverses; a reversal
+     * restores what was restricted (a demoted space is listed again). The appellant is told.
+     */
+    public Appeal decideAppeal(Caller caller, String appealId, String outcome, String reply) {
+        requireModerator(caller);
+        Appeal a = repo.appeal(appealId).orElseThrow(() -> StentorException.notFound("appeal_not_found", "No appeal with id " + appealId + "."));
+        Decision d = repo.decision(a.decisionId()).orElseThrow();
+        if (caller.userId().equals(d.decidedBy())) {
+            throw StentorException.forbidden("same_moderator", "An appeal is decided by someone other than the first decider.");
+        }
+        if (!Set.of("upheld", "reversed").contains(outcome == null ? "" : outcome)) {
+            throw StentorException.badRequest("invalid_outcome", "outcome is upheld or reversed.");
+        }
+        String text = trimmed(reply, 4000);
+        if (text == null || text.length() < 10) {
+            throw StentorException.badRequest("invalid_explanation", "Explain the outcome to the appellant in 10 to 4,000 characters.");
+        }
+        if (!repo.closeAppeal(a.id(), outcome.toUpperCase(Locale.ROOT), caller.userId(), clock.instant(), text)) {
+            throw StentorException.conflict("appeal_decided", "This appeal has been decided already.");
+        }
+        boolean reversed = outcome.equals("reversed");
+        if (reversed && d.action().equals("demote")) {
+            spaces.demote(d.spaceId(), false);
+        }
+        audit.append(caller.userId(), "appeal." + outcome, d.id(), "appeal=" + a.id());
+        notifier.notify(List.of(a.appellantId()), Notification.Kind.APPEAL_DECIDED, d.spaceId(), reversed
+                ? "Your appeal succeeded: the decision was reversed" + (d.action().equals("demote") ? " and the space is listed again." : ".")
+                : "Your appeal was rejected: the decision stands. You may still go to an out-of-court dispute settlement body or to court.");
+        return repo.appeal(a.id()).orElseThrow();
+    }
+
+    /** The appeals against a decision (for the statement view). */
+    List<Appeal> appealsOf(String decisionId) {
+        return repo.appealsOf(decisionId);
+    }
+
     /** The statements of reasons about decisions that restricted the caller. */
     public List<Decision> statementsFor(Caller caller) {
         return repo.affecting(caller.userId());

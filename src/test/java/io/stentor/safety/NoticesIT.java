@@ -111,6 +111,31 @@ class NoticesIT {
             assertThat(flagger.get("/api/v1/me/notifications").text()).contains("notice_decided");
             assertThat(mod.get("/api/v1/moderation/notices").json().get("notices")).hasSize(2);
 
+            // The host appeals; a moderator other than the first decides, reverses, and the space is listed again.
+            String decisionId = statement.get("id").asText();
+            assertThat(someone.post("/api/v1/me/statements/" + decisionId + "/appeal", Map.of("explanation",
+                    "Not my decision to appeal.")).error()).isEqualTo("statement_not_found");
+            Api.Res appeal = host.post("/api/v1/me/statements/" + decisionId + "/appeal", Map.of("explanation",
+                    "The speaker quoted a historical speech to criticise it; listen to the minute before."));
+            assertThat(appeal.status()).as(appeal.text()).isEqualTo(201);
+            assertThat(host.post("/api/v1/me/statements/" + decisionId + "/appeal", Map.of("explanation",
+                    "Once more, with feeling.")).error()).isEqualTo("appeal_open");
+            JsonNode appeals = mod.get("/api/v1/moderation/appeals").json().get("appeals");
+            assertThat(appeals).hasSize(1);
+            String appealId = appeals.get(0).get("id").asText();
+            assertThat(someone.get("/api/v1/moderation/appeals").error()).isEqualTo("moderators_only");
+            assertThat(mod.post("/api/v1/moderation/appeals/" + appealId + "/decision", Map.of("outcome", "reversed",
+                    "reply", "I decided this one myself.")).error()).isEqualTo("same_moderator");
+            Api.Res reversed = admin.post("/api/v1/moderation/appeals/" + appealId + "/decision", Map.of("outcome", "reversed",
+                    "reply", "In context the quote criticises violence; the demotion is lifted."));
+            assertThat(reversed.status()).as(reversed.text()).isEqualTo(200);
+            assertThat(reversed.json().get("state").asText()).isEqualTo("reversed");
+            assertThat(ts.api().get("/api/v1/spaces?state=live").text()).contains(space);
+            assertThat(host.get("/api/v1/me/notifications").text()).contains("appeal_decided");
+            assertThat(host.get("/api/v1/me/statements").json().at("/statements/0/appeals/0/state").asText()).isEqualTo("reversed");
+            assertThat(admin.post("/api/v1/moderation/appeals/" + appealId + "/decision", Map.of("outcome", "upheld",
+                    "reply", "Deciding twice is refused.")).error()).isEqualTo("appeal_decided");
+
             // A demoted scheduled space starts without reminders to its followers, and stays out of every list.
             String reportScheduled = flagger.post("/api/v1/notices", notice("illegal_or_harmful_speech",
                     List.of(Map.of("kind", "space_text", "spaceId", scheduled)), Map.of())).json().get("id").asText();
