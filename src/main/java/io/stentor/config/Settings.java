@@ -80,6 +80,8 @@ public final class Settings {
             new Setting("overload.cpu-constrained-percent", "90", "Process CPU (% of all cores) from which the node is constrained (101 = never)."),
             new Setting("overload.cpu-critical-percent", "101", "Process CPU (% of all cores) from which the node is critical (101 = never)."),
             new Setting("overload.calm", "10s", "How long every signal must stay below a state's thresholds before the node steps down."),
+            new Setting("safety.terms-dir", "", "Directory of the terms of service (versions.txt, oldest first, and "
+                    + "VERSION.md each); empty = the bundled example terms."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

@@ -11,7 +11,11 @@ import java.util.regex.Pattern;
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
 public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
-        Admission admission, Overload overload) {
+        Admission admission, Overload overload, Safety safety) {
+
+    /** Trust &amp; safety: where the terms of service are. */
+    public record Safety(String termsDir) {
+    }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
     public record Admission(int maxListeners, int maxWebSocketListeners, int perSecond, int maxWaiting,
@@ -127,7 +131,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.queued-critical-mib", 1, 1 << 20),
                         r.integer("overload.heap-constrained-percent", 1, 100), r.integer("overload.heap-critical-percent", 1, 100),
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
-                        r.duration("overload.calm")));
+                        r.duration("overload.calm")),
+                new Safety(r.string("safety.terms-dir")));
     }
 
     /** Parses typed values, naming the setting in every error. */

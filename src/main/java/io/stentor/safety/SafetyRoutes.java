@@ -20,11 +20,11 @@ public final class SafetyRoutes {
     /** A statement of reasons as the affected user sees it: never who sent the notice. */
     record Statement(String id, Instant decidedAt, String action, String spaceId, String ground, String legalGround,
             String termsVersion, String termsClause, String explanation, List<String> territorialScope,
-            boolean automatedDetection, String automatedDecision, List<AppealView> appeals, String redress) {
+            boolean automatedDetection, String automatedDecision, String termsUrl, List<AppealView> appeals, String redress) {
         static Statement of(Decision d, List<Appeal> appeals) {
             return new Statement(d.id(), d.decidedAt(), d.action(), d.spaceId(), d.ground(), d.legalGround(), d.termsVersion(),
                     d.termsClause(), d.explanation(), d.territorialScope(), d.automatedDetection(), d.automatedDecision(),
-                    appeals.stream().map(AppealView::of).toList(),
+                    d.termsVersion() == null ? null : Terms.url(d.termsVersion()), appeals.stream().map(AppealView::of).toList(),
                     "You may appeal this decision within 6 months, use an out-of-court dispute settlement body (DSA Art 21), "
                             + "or go to court.");
         }
@@ -45,13 +45,23 @@ public final class SafetyRoutes {
     record AppealDecisionBody(String outcome, String reply) {
     }
 
-    private final SafetyService safety;
+    /** The versions of the terms, for clients. */
+    record TermsIndex(String current, List<Map<String, String>> versions) {
+    }
 
-    public SafetyRoutes(SafetyService safety) {
+    private final SafetyService safety;
+    private final Terms terms;
+
+    public SafetyRoutes(SafetyService safety, Terms terms) {
         this.safety = safety;
+        this.terms = terms;
     }
 
     public void register(Router r) {
+        r.get("/terms", req -> termsText(terms.current()));
+        r.get("/terms/{version}", req -> termsText(req.param("version")));
+        r.get("/api/v1/terms", req -> ApiResponse.ok(new TermsIndex(terms.current(), terms.versions().stream()
+                .map(v -> Map.of("version", v, "url", Terms.url(v))).toList())));
         r.post("/api/v1/notices", req -> {
             Notice n = safety.submit(req.caller(), req.body(SafetyService.NoticeBody.class));
             return ApiResponse.created(new Receipt(n.id(), n.receivedAt(), n.items().size(), n.trusted(),
@@ -73,6 +83,13 @@ public final class SafetyRoutes {
             AppealDecisionBody b = req.body(AppealDecisionBody.class);
             return ApiResponse.ok(AppealView.of(safety.decideAppeal(req.requireCaller(), req.param("id"), b.outcome(), b.reply())));
         });
+    }
+
+    private ApiResponse termsText(String version) {
+        byte[] text = terms.text(version).orElseThrow(() -> io.stentor.error.StentorException.notFound("terms_not_found",
+                "No terms version " + version + "; see /api/v1/terms."));
+        // A published version never changes: caches may keep it.
+        return ApiResponse.raw(200, "text/markdown; charset=utf-8", text).header("Cache-Control", "public, max-age=86400");
     }
 
     private static int limit(ApiRequest req) {

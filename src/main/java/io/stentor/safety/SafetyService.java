@@ -46,8 +46,10 @@ public final class SafetyService {
     private final Notifier notifier;
     private final Clock clock;
     private final AuditLog audit;
+    private final Terms terms;
 
-    public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Clock clock) {
+    public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Terms terms, Clock clock) {
+        this.terms = terms;
         this.repo = new SafetyRepository(jdbi);
         this.spaces = spaces;
         this.notifier = notifier;
@@ -169,6 +171,10 @@ public final class SafetyService {
             case "terms" -> {
                 if (trimmed(b.termsVersion(), 32) == null || trimmed(b.termsClause(), 200) == null) {
                     throw StentorException.badRequest("terms_required", "Name the version and the clause of the terms applied.");
+                }
+                if (!terms.exists(b.termsVersion().strip())) {
+                    throw StentorException.badRequest("unknown_terms_version", "No terms version " + b.termsVersion().strip()
+                            + "; the versions are " + String.join(", ", terms.versions()) + ".");
                 }
             }
             default -> throw StentorException.badRequest("invalid_ground", "ground is illegal or terms.");

@@ -155,7 +155,9 @@ public final class StentorServer implements AutoCloseable {
         new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
         new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require).register(router);
         new GuardRoutes(load, admission).register(router);
-        new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, clock)).register(router);
+        io.stentor.safety.Terms terms = new io.stentor.safety.Terms(cfg.safety().termsDir());
+        new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock), terms)
+                .register(router);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)

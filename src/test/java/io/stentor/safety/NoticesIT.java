@@ -90,6 +90,9 @@ class NoticesIT {
             // The moderator demotes the space, citing the terms: it leaves "live now", stays reachable by link.
             assertThat(mod.post("/api/v1/moderation/notices/" + trustedId + "/decision", Map.of("action", "demote",
                     "ground", "terms")).error()).isEqualTo("invalid_explanation");
+            assertThat(mod.post("/api/v1/moderation/notices/" + trustedId + "/decision", Map.of("action", "demote",
+                    "ground", "terms", "termsVersion", "1999-01", "termsClause", "4.2 Incitement",
+                    "explanation", "Citing terms that never existed.")).error()).isEqualTo("unknown_terms_version");
             Api.Res decided = mod.post("/api/v1/moderation/notices/" + trustedId + "/decision", Map.of("action", "demote",
                     "ground", "terms", "termsVersion", "2026-01", "termsClause", "4.2 Incitement",
                     "explanation", "The speaker incited violence at 1:00-1:35; the space is not amplified.",
@@ -106,6 +109,14 @@ class NoticesIT {
             assertThat(statement.get("action").asText()).isEqualTo("demote");
             assertThat(statement.get("termsClause").asText()).isEqualTo("4.2 Incitement");
             assertThat(statement.get("redress").asText()).contains("appeal");
+            // The statement links the version of the terms it applied, at a URL that never changes.
+            assertThat(statement.get("termsUrl").asText()).isEqualTo("/terms/2026-01");
+            Api.Res terms = ts.api().get(statement.get("termsUrl").asText());
+            assertThat(terms.status()).isEqualTo(200);
+            assertThat(terms.header("Content-Type")).startsWith("text/markdown");
+            assertThat(terms.text()).contains("4.2 Incitement");
+            assertThat(ts.api().get("/api/v1/terms").json().get("current").asText()).isEqualTo("2026-01");
+            assertThat(ts.api().get("/terms/1999-01").error()).isEqualTo("terms_not_found");
             assertThat(host.get("/api/v1/me/statements").text()).doesNotContain("tns_flagger").doesNotContain("nora");
             assertThat(host.get("/api/v1/me/notifications").text()).contains("statement_of_reasons");
             assertThat(flagger.get("/api/v1/me/notifications").text()).contains("notice_decided");
