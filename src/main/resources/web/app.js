@@ -2,6 +2,7 @@
 // and the pages other than the room (room.js). Plain ES modules, no build step.
 
 import { renderRoom } from './room.js';
+import { renderReport } from './report.js';
 import { Backoff, wsUrl, diag } from './audio.js';
 
 // ---------------------------------------------------------------- API client
@@ -292,6 +293,7 @@ function route() {
   else if (parts[0] === 'login') page = authPage(main, 'login', params.get('next'));
   else if (parts[0] === 'new') page = newSpace(main);
   else if (parts[0] === 'space' && parts[1]) page = renderRoom(main, decodeURIComponent(parts[1]));
+  else if (parts[0] === 'report') page = renderReport(main, params.get('space'));
   else page = notFound(main);
   cleanup = page && page.cleanup ? page.cleanup : null;
   // Move focus to the new page's heading, for keyboard and screen-reader users, unless the page

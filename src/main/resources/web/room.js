@@ -224,7 +224,8 @@ class Room {
       h('div', { class: 'meta' }, h('span', { class: 'host' }, 'Hosted by ', h('strong', {}, s.host.displayName),
         h('span', { class: 'muted' }, ' @' + s.host.handle)),
       h('button', { type: 'button', class: 'button small', 'data-key': 'share', onclick: (e) => this.share(e) },
-        '🔗 Share')));
+        '🔗 Share'),
+      h('a', { class: 'button small', href: '#/report?space=' + encodeURIComponent(s.id) }, '⚑ Report')));
     this.renderCount();
     return this.headEl;
   }

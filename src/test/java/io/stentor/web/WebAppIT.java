@@ -363,6 +363,30 @@ class WebAppIT {
         }
     }
 
+    @Test
+    void anyoneReportsWhatTheyHeardFromTheRoomWithoutAnAccount() {
+        Page host = person();
+        signUp(host, "reported", "Reported Host");
+        String url = createLiveSpace(host, "Say anything");
+        Page listener = person();
+        listener.navigate(url);
+        listener.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("⚑ Report")).click();
+        listener.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Report this space")).waitFor();
+        listener.getByLabel("Why is it illegal?").fill("At about one minute in, the host threatens a named neighbour.");
+        listener.getByLabel("Speaker (handle, optional)").fill("@reported");
+        listener.getByLabel("From (minute:second into the space, optional)").fill("1:00");
+        listener.getByLabel("To (optional)").fill("1:30");
+        listener.getByLabel("Your name").fill("Nina Listener");
+        listener.getByLabel("Your email").fill("nina@example.org");
+        // Without the good-faith statement the server says what is missing, plainly.
+        listener.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send the report")).click();
+        listener.getByText("Confirm that you believe in good faith").waitFor();
+        listener.getByLabel("I believe in good faith that this report is accurate and complete.").check();
+        listener.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Send the report")).click();
+        listener.getByText("We received your report").waitFor();
+        assertThat(listener.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the space")).isVisible()).isTrue();
+    }
+
     Page page(TestServer on) {
         BrowserContext ctx = browser.newPerson(on.baseUrl());
         people.add(ctx);
