@@ -133,6 +133,24 @@ final class SafetyRepository {
                 rs.getString("decided_by"), decided == null ? null : decided.toInstant(), rs.getString("reply"));
     }
 
+    /** Decisions taken since {@code since}, oldest first. */
+    List<Decision> decisionsSince(java.time.Instant since) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM decisions WHERE decided_at >= :since ORDER BY decided_at, id")
+                .bind("since", Timestamp.from(since)).map((rs, ctx) -> decision(rs)).list());
+    }
+
+    /** A space's language and the day its audio began (started, else created), for statements. */
+    Optional<Object[]> spaceFacts(String spaceId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT language, COALESCE(started_at, created_at) AS content_day FROM spaces WHERE id = :id")
+                .bind("id", spaceId).map((rs, ctx) -> new Object[] {rs.getString("language"),
+                        rs.getTimestamp("content_day").toInstant()}).findOne());
+    }
+
+    Optional<String> displayName(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT display_name FROM users WHERE id = :id").bind("id", userId)
+                .mapTo(String.class).findOne());
+    }
+
     private static Notice notice(ResultSet rs, Handle h) throws SQLException {
         String id = rs.getString("id");
         List<NoticeItem> items = h.createQuery("SELECT * FROM notice_items WHERE notice_id = :id ORDER BY seq").bind("id", id)

@@ -387,18 +387,16 @@ class WebAppIT {
         assertThat(listener.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Back to the space")).isVisible()).isTrue();
     }
 
-    Page page(TestServer on) {
-        BrowserContext ctx = browser.newPerson(on.baseUrl());
-        people.add(ctx);
-        Page page = ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        return page;
-    }
 
     // ------------------------------------------------------------------ helpers
 
     Page person() {
-        BrowserContext ctx = browser.newPerson(server.baseUrl());
+        return page(server);
+    }
+
+    /** A new person (their own browser context) on {@code on}, with page errors and console warnings logged. */
+    Page page(TestServer on) {
+        BrowserContext ctx = browser.newPerson(on.baseUrl());
         people.add(ctx);
         Page page = ctx.newPage();
         page.setDefaultTimeout(15_000);

@@ -1,0 +1,39 @@
+package io.stentor.safety;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Jdbi;
+
+/** The statements of reasons of a period, ready for the Transparency Database (Art 24(5)). */
+public final class TransparencyExport {
+
+    /** Most statements the database's API takes in one request. */
+    public static final int BATCH = 100;
+
+    private final SafetyRepository repo;
+
+    public TransparencyExport(Jdbi jdbi) {
+        this.repo = new SafetyRepository(jdbi);
+    }
+
+    /** Every restriction decided since {@code since}, oldest first, as statements. */
+    public List<Map<String, Object>> since(Instant since) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Decision d : repo.decisionsSince(since)) {
+            if (!TransparencyStatement.restricts(d) || d.noticeId() == null) {
+                continue;
+            }
+            Notice n = repo.find(d.noticeId()).orElseThrow();
+            Object[] facts = d.spaceId() == null ? null : repo.spaceFacts(d.spaceId()).orElse(null);
+            String language = facts == null ? null : (String) facts[0];
+            LocalDate contentDate = LocalDate.ofInstant(facts == null ? n.receivedAt() : (Instant) facts[1], ZoneOffset.UTC);
+            String flagger = n.trusted() && n.notifierId() != null ? repo.displayName(n.notifierId()).orElse(null) : null;
+            out.add(TransparencyStatement.of(d, n, language, contentDate, flagger));
+        }
+        return out;
+    }
+}
