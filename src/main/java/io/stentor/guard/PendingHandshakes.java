@@ -70,7 +70,10 @@ public final class PendingHandshakes {
      */
     private boolean evictOldest() {
         long now = System.nanoTime();
-        for (int looked = Math.min(lineLength.get(), 64); looked > 0; looked--) { // bounded work per connection
+        // Bounded work per connection: at most 64 pending ones passed over. Finished entries cost
+        // nothing to drop (each was added once) and do not count, or a line full of quick requests
+        // that have completed would hide the slow heads behind them.
+        for (int passed = 0; passed < Math.min(lineLength.get(), 64);) {
             Gate g = line.poll();
             if (g == null) {
                 return false;
@@ -88,6 +91,7 @@ public final class PendingHandshakes {
                 return true;
             }
             line.add(g); // its turn comes later
+            passed++;
         }
         return false;
     }
