@@ -82,6 +82,10 @@ public final class Settings {
             new Setting("overload.calm", "10s", "How long every signal must stay below a state's thresholds before the node steps down."),
             new Setting("safety.terms-dir", "", "Directory of the terms of service (versions.txt, oldest first, and "
                     + "VERSION.md each); empty = the bundled example terms."),
+            new Setting("safety.tdb-url", "", "Base URL of the EU DSA Transparency Database API (statements are "
+                    + "submitted to BASE/api/v1/statements); empty = not submitted (export them with stentor tdb export)."),
+            new Setting("safety.tdb-token", "", "Bearer token for the Transparency Database API."),
+            new Setting("safety.tdb-interval", "10s", "How often queued statements are submitted."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

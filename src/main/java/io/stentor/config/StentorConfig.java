@@ -14,7 +14,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
         Admission admission, Overload overload, Safety safety) {
 
     /** Trust &amp; safety: where the terms of service are. */
-    public record Safety(String termsDir) {
+    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -132,7 +132,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.heap-constrained-percent", 1, 100), r.integer("overload.heap-critical-percent", 1, 100),
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
                         r.duration("overload.calm")),
-                new Safety(r.string("safety.terms-dir")));
+                new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
+                        r.duration("safety.tdb-interval")));
     }
 
     /** Parses typed values, naming the setting in every error. */

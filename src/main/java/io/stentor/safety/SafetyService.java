@@ -47,6 +47,8 @@ public final class SafetyService {
     private final Clock clock;
     private final AuditLog audit;
     private final Terms terms;
+    private final TransparencyExport export;
+    private final TdbOutbox outbox;
 
     public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Terms terms, Clock clock) {
         this.terms = terms;
@@ -55,6 +57,8 @@ public final class SafetyService {
         this.notifier = notifier;
         this.clock = clock;
         this.audit = new AuditLog(jdbi, clock);
+        this.export = new TransparencyExport(jdbi);
+        this.outbox = new TdbOutbox(jdbi, clock);
     }
 
     /** Files a notice; anyone may, signed in or not. Returns it (the receipt is made from it). */
@@ -206,6 +210,7 @@ public final class SafetyService {
         if (!repo.decide(d)) {
             throw StentorException.conflict("notice_decided", "This notice has been decided already.");
         }
+        export.statement(d).ifPresent(outbox::enqueue); // for the Transparency Database (Art 24(5))
         audit.append(caller.userId(), "decision." + action, n.id(), "decision=" + d.id() + " space=" + spaceId
                 + " ground=" + ground + " scope=" + String.join(",", scope) + " automated=" + automated);
         String outcome = switch (action) {

@@ -24,16 +24,21 @@ public final class TransparencyExport {
     public List<Map<String, Object>> since(Instant since) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Decision d : repo.decisionsSince(since)) {
-            if (!TransparencyStatement.restricts(d) || d.noticeId() == null) {
-                continue;
-            }
-            Notice n = repo.find(d.noticeId()).orElseThrow();
-            Object[] facts = d.spaceId() == null ? null : repo.spaceFacts(d.spaceId()).orElse(null);
-            String language = facts == null ? null : (String) facts[0];
-            LocalDate contentDate = LocalDate.ofInstant(facts == null ? n.receivedAt() : (Instant) facts[1], ZoneOffset.UTC);
-            String flagger = n.trusted() && n.notifierId() != null ? repo.displayName(n.notifierId()).orElse(null) : null;
-            out.add(TransparencyStatement.of(d, n, language, contentDate, flagger));
+            statement(d).ifPresent(out::add);
         }
         return out;
+    }
+
+    /** The statement of a decision, if it is a restriction taken on a notice. */
+    java.util.Optional<Map<String, Object>> statement(Decision d) {
+        if (!TransparencyStatement.restricts(d) || d.noticeId() == null) {
+            return java.util.Optional.empty();
+        }
+        Notice n = repo.find(d.noticeId()).orElseThrow();
+        Object[] facts = d.spaceId() == null ? null : repo.spaceFacts(d.spaceId()).orElse(null);
+        String language = facts == null ? null : (String) facts[0];
+        LocalDate contentDate = LocalDate.ofInstant(facts == null ? n.receivedAt() : (Instant) facts[1], ZoneOffset.UTC);
+        String flagger = n.trusted() && n.notifierId() != null ? repo.displayName(n.notifierId()).orElse(null) : null;
+        return java.util.Optional.of(TransparencyStatement.of(d, n, language, contentDate, flagger));
     }
 }

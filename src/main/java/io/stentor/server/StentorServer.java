@@ -156,6 +156,11 @@ public final class StentorServer implements AutoCloseable {
         new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require).register(router);
         new GuardRoutes(load, admission).register(router);
         io.stentor.safety.Terms terms = new io.stentor.safety.Terms(cfg.safety().termsDir());
+        List<AutoCloseable> timers = new java.util.ArrayList<>(List.of(load, admission));
+        if (!cfg.safety().tdbUrl().isEmpty()) {
+            timers.add(new io.stentor.safety.TdbSubmitter(new io.stentor.safety.TdbOutbox(db.jdbi(), clock), cfg.safety().tdbUrl(),
+                    cfg.safety().tdbToken(), cfg.safety().tdbInterval()));
+        }
         new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock), terms)
                 .register(router);
         media.resumeLiveSpaces();
@@ -185,7 +190,7 @@ public final class StentorServer implements AutoCloseable {
             }
             Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
             StentorServer server = new StentorServer(db, boss, workers, stageLoop, blocking, hub, media, ch, router,
-                    List.of(load, admission));
+                    timers);
             LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
                     cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
             return server;
@@ -195,8 +200,13 @@ public final class StentorServer implements AutoCloseable {
             stageLoop.shutdownGracefully();
             blocking.shutdownNow();
             media.close();
-            load.close();
-            admission.close();
+            for (AutoCloseable t : timers) {
+                try {
+                    t.close();
+                } catch (Exception ignored) {
+                    // already failing to start: the first error is the one to report
+                }
+            }
             hub.close();
             db.close();
             throw e;
