@@ -84,11 +84,17 @@ public final class PendingHandshakes {
             }
             AtomicInteger fromThere = byAddress.get(g.address);
             boolean crowd = fromThere != null && fromThere.get() > 1;
-            if (crowd || now - g.since > GRACE_NANOS) {
+            if ((crowd || now - g.since > GRACE_NANOS) && g.release()) {
+                // Its slot is free now, not when its loop gets round to closing it: otherwise, on a busy
+                // node, every arrival in the meantime would evict another until only newcomers were left.
                 lineLength.decrementAndGet();
                 refused.increment();
                 g.channel.close();
                 return true;
+            }
+            if (!g.holding) {
+                lineLength.decrementAndGet(); // its head arrived meanwhile
+                continue;
             }
             line.add(g); // its turn comes later
             passed++;
@@ -111,6 +117,15 @@ public final class PendingHandshakes {
     private final class Gate extends ChannelInboundHandlerAdapter {
 
         private volatile boolean holding;
+        private static final java.lang.invoke.VarHandle HOLDING;
+
+        static {
+            try {
+                HOLDING = java.lang.invoke.MethodHandles.lookup().findVarHandle(Gate.class, "holding", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
         private io.netty.channel.Channel channel;
         private InetAddress address;
         private long since;
@@ -146,14 +161,20 @@ public final class PendingHandshakes {
             ctx.fireChannelRead(msg);
         }
 
-        // Called when the head arrives (we remove ourselves) and when the channel closes: release exactly once.
+        // Called when the head arrives (we remove ourselves) and when the channel closes.
         @Override
         public void handlerRemoved(ChannelHandlerContext ctx) {
-            if (holding) {
-                holding = false;
-                pending.decrementAndGet();
-                byAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            release();
+        }
+
+        /** Gives the slot back, exactly once, whoever asks first (this loop, or an evicting one); true if this call did. */
+        boolean release() {
+            if (!HOLDING.compareAndSet(this, true, false)) {
+                return false;
             }
+            pending.decrementAndGet();
+            byAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            return true;
         }
     }
 }
