@@ -32,7 +32,8 @@ final class SessionRepository {
                 FROM sessions s JOIN users u ON u.id = s.user_id
                 WHERE s.token_hash = :hash AND s.revoked_at IS NULL AND s.expires_at > :now""")
                 .bind("hash", tokenHash).bind("now", now)
-                .map((rs, ctx) -> new Caller(UserRepository.user(rs, ctx), session(rs, "s_"))).findOne());
+                .map((rs, ctx) -> new Caller(UserRepository.user(rs, ctx), session(rs, "s_"),
+                        UserRepository.instant(rs, "restricted_until"))).findOne());
     }
 
     List<Session> listLive(String userId, Instant now) {

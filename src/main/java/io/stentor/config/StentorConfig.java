@@ -11,7 +11,16 @@ import java.util.regex.Pattern;
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
 public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
-        Admission admission, Overload overload, Safety safety) {
+        Admission admission, Overload overload, Safety safety, Misuse misuse) {
+
+    /**
+     * The misuse policies (DSA Art 23), stated in the terms: repeated violations lead, after a
+     * warning, to a suspension; so do repeated manifestly unfounded notices, whose notices are
+     * first queued last. Counted over {@code window}; 0 turns a step off.
+     */
+    public record Misuse(Duration window, int violationsWarn, int violationsSuspend, Duration violationsSuspension,
+            int unfoundedDeprioritise, int unfoundedWarn, int unfoundedSuspend, Duration unfoundedSuspension) {
+    }
 
     /** Trust &amp; safety: where the terms of service are. */
     public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval) {
@@ -133,7 +142,11 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
-                        r.duration("safety.tdb-interval")));
+                        r.duration("safety.tdb-interval")),
+                new Misuse(r.duration("misuse.window"), r.integer("misuse.violations-warn", 0, 1000),
+                        r.integer("misuse.violations-suspend", 0, 1000), r.duration("misuse.violations-suspension"),
+                        r.integer("misuse.unfounded-deprioritise", 0, 1000), r.integer("misuse.unfounded-warn", 0, 1000),
+                        r.integer("misuse.unfounded-suspend", 0, 1000), r.duration("misuse.unfounded-suspension")));
     }
 
     /** Parses typed values, naming the setting in every error. */

@@ -10,7 +10,7 @@ public final class StentorException extends RuntimeException {
     /** The broad class of failure, each with the HTTP status it maps to. */
     public enum Kind {
         BAD_REQUEST(400), UNAUTHORIZED(401), FORBIDDEN(403), NOT_FOUND(404), METHOD_NOT_ALLOWED(405),
-        CONFLICT(409), PAYLOAD_TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415), PRECONDITION_REQUIRED(428),
+        CONFLICT(409), GONE(410), PAYLOAD_TOO_LARGE(413), UNSUPPORTED_MEDIA_TYPE(415), PRECONDITION_REQUIRED(428),
         HEADERS_TOO_LARGE(431),
         TOO_MANY_REQUESTS(429), UNAVAILABLE(503);
 

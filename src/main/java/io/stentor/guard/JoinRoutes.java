@@ -66,6 +66,7 @@ public final class JoinRoutes {
         Optional<Caller> caller = req.caller();
         Space s = spaces.get(spaceId);
         SpaceService.requireLive(s);
+        io.stentor.space.SpaceModeration.requireAllowed(s, caller);
         JoinTicket earlier = body.ticket() == null ? null : tickets.authentic(body.ticket());
         String subject = caller.map(Caller::userId).orElseGet(() -> earlier != null && earlier.subject().startsWith("anon:")
                 ? earlier.subject() : "anon:" + anonymousId(body.listener()));

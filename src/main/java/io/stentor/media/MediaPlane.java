@@ -195,6 +195,19 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         return codec;
     }
 
+    /**
+     * Takes a space's replay down for everyone (a moderation decision), or puts it back when an
+     * appeal reverses that. The file stays. Returns false when the space has no recording.
+     */
+    public boolean removeReplayByModeration(String spaceId, boolean removed) {
+        return recordings().moderationRemoved(spaceId, removed);
+    }
+
+    /** Whether the space has a recording (live or finished, not deleted). */
+    public boolean hasRecording(String spaceId) {
+        return recordings().find(spaceId).filter(r -> r.state() != Recording.State.REMOVED).isPresent();
+    }
+
     RecordingRepository recordings() {
         return recordings;
     }

@@ -254,6 +254,7 @@ public final class MediaRoutes {
         }
         liveSpace(spaceId);
         Optional<Caller> caller = req.caller();
+        io.stentor.space.SpaceModeration.requireAllowed(spaces.get(spaceId), caller); // ticketless players are rare: a read is fine
         if (caller.isPresent() && spaces.isBlocked(spaceId, caller.get().userId())) {
             throw StentorException.forbidden("blocked", "You were removed from this space.");
         }
@@ -298,7 +299,12 @@ public final class MediaRoutes {
     /** The recording if it is finished and the caller may hear it: published, or the host/an admin asks. */
     private Recording visibleRecording(ApiRequest req) {
         Space s = spaces.get(req.param("id"));
+        io.stentor.space.SpaceModeration.requireAllowed(s, req.caller());
         Recording rec = readyRecording(s.id());
+        if (rec.removed()) {
+            throw new StentorException(StentorException.Kind.GONE, "replay_removed",
+                    "The replay of this space was removed by the moderators (see the host's statement of reasons).");
+        }
         if (!rec.published()) {
             boolean host = req.caller().map(c -> c.isAdmin() || c.userId().equals(s.hostId())).orElse(false);
             if (!host) {

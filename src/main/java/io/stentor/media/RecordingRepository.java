@@ -60,13 +60,19 @@ final class RecordingRepository implements ReplayCatalog {
                 .bind("id", spaceId).execute());
     }
 
+    /** Takes a replay down by moderation (or puts it back); false if the space has no recording. */
+    boolean moderationRemoved(String spaceId, boolean removed) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE recordings SET removed = :r WHERE space_id = :id")
+                .bind("r", removed).bind("id", spaceId).execute()) > 0;
+    }
+
     @Override
     public Map<String, Replay> replays(Collection<String> spaceIds) {
         if (spaceIds.isEmpty()) {
             return Map.of();
         }
         List<Recording> rows = jdbi.withHandle(h -> h.createQuery(
-                "SELECT * FROM recordings WHERE state = 'READY' AND published = TRUE AND space_id IN (<ids>)")
+                "SELECT * FROM recordings WHERE state = 'READY' AND published = TRUE AND removed = FALSE AND space_id IN (<ids>)")
                 .bindList("ids", List.copyOf(spaceIds)).map((rs, ctx) -> recording(rs)).list());
         return rows.stream().collect(Collectors.toMap(Recording::spaceId,
                 r -> new Replay("/spaces/" + r.spaceId() + "/replay.opus", r.durationMillis(), r.published())));
@@ -76,6 +82,7 @@ final class RecordingRepository implements ReplayCatalog {
         Timestamp ended = rs.getTimestamp("ended_at");
         return new Recording(rs.getString("space_id"), Path.of(rs.getString("file")),
                 Recording.State.valueOf(rs.getString("state")), rs.getBoolean("published"), rs.getLong("duration_ms"),
-                rs.getLong("bytes"), rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant());
+                rs.getLong("bytes"), rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant(),
+                rs.getBoolean("removed"));
     }
 }

@@ -18,12 +18,14 @@ final class SafetyRepository {
         this.jdbi = jdbi;
     }
 
-    void insert(Notice n) {
+    /** Stores a notice; a {@code deprioritised} one (its notifier misuses notices, Art 23(2)) queues last. */
+    void insert(Notice n, boolean deprioritised) {
         jdbi.useTransaction(h -> {
             h.createUpdate("""
                     INSERT INTO notices (id, received_at, notifier_id, notifier_name, notifier_email, trusted, category,
-                        explanation, good_faith, state)
-                    VALUES (:id, :at, :nid, :name, :email, :trusted, :category, :explanation, TRUE, 'OPEN')""")
+                        explanation, good_faith, state, deprioritised)
+                    VALUES (:id, :at, :nid, :name, :email, :trusted, :category, :explanation, TRUE, 'OPEN', :low)""")
+                    .bind("low", deprioritised)
                     .bind("id", n.id()).bind("at", Timestamp.from(n.receivedAt())).bind("nid", n.notifierId())
                     .bind("name", n.notifierName()).bind("email", n.notifierEmail()).bind("trusted", n.trusted())
                     .bind("category", n.category()).bind("explanation", n.explanation()).execute();
@@ -66,15 +68,19 @@ final class SafetyRepository {
             h.createUpdate("""
                     INSERT INTO decisions (id, notice_id, decided_by, decided_at, action, space_id, affected_user_id, ground,
                         legal_ground, terms_version, terms_clause, explanation, territorial_scope, automated_detection,
-                        automated_decision)
+                        automated_decision, target_user_id, label, from_ms, to_ms, ends_at, category, unfounded)
                     VALUES (:id, :notice, :by, :at, :action, :space, :affected, :ground, :legal, :version, :clause,
-                        :explanation, :scope, :detection, :decision)""")
+                        :explanation, :scope, :detection, :decision, :target, :label, :fromMs, :toMs, :endsAt, :category,
+                        :unfounded)""")
                     .bind("id", d.id()).bind("notice", d.noticeId()).bind("by", d.decidedBy())
                     .bind("at", Timestamp.from(d.decidedAt())).bind("action", d.action()).bind("space", d.spaceId())
                     .bind("affected", d.affectedUserId()).bind("ground", d.ground()).bind("legal", d.legalGround())
                     .bind("version", d.termsVersion()).bind("clause", d.termsClause()).bind("explanation", d.explanation())
                     .bind("scope", String.join(",", d.territorialScope())).bind("detection", d.automatedDetection())
-                    .bind("decision", d.automatedDecision()).execute();
+                    .bind("decision", d.automatedDecision()).bind("target", d.targetUserId()).bind("label", d.label())
+                    .bind("fromMs", d.fromMs()).bind("toMs", d.toMs())
+                    .bind("endsAt", d.endsAt() == null ? null : Timestamp.from(d.endsAt())).bind("category", d.category())
+                    .bind("unfounded", d.unfounded()).execute();
             return true;
         });
     }
@@ -90,16 +96,17 @@ final class SafetyRepository {
                 .map((rs, ctx) -> decision(rs)).findOne());
     }
 
-    /** Files an appeal unless one is open for the decision already; false then. */
+    /** Files an appeal unless the same side has one open against the decision already; false then. */
     boolean insert(Appeal a) {
         return jdbi.inTransaction(h -> {
-            if (h.createQuery("SELECT COUNT(*) FROM appeals WHERE decision_id = :d AND state = 'OPEN'").bind("d", a.decisionId())
-                    .mapTo(Integer.class).one() > 0) {
+            if (h.createQuery("SELECT COUNT(*) FROM appeals WHERE decision_id = :d AND appellant_role = :role AND state = 'OPEN'")
+                    .bind("d", a.decisionId()).bind("role", a.role()).mapTo(Integer.class).one() > 0) {
                 return false;
             }
-            h.createUpdate("INSERT INTO appeals (id, decision_id, appellant_id, filed_at, explanation, state) "
-                    + "VALUES (:id, :d, :who, :at, :text, 'OPEN')").bind("id", a.id()).bind("d", a.decisionId())
-                    .bind("who", a.appellantId()).bind("at", Timestamp.from(a.filedAt())).bind("text", a.explanation()).execute();
+            h.createUpdate("INSERT INTO appeals (id, decision_id, appellant_id, appellant_role, filed_at, explanation, state) "
+                    + "VALUES (:id, :d, :who, :role, :at, :text, 'OPEN')").bind("id", a.id()).bind("d", a.decisionId())
+                    .bind("who", a.appellantId()).bind("role", a.role()).bind("at", Timestamp.from(a.filedAt()))
+                    .bind("text", a.explanation()).execute();
             return true;
         });
     }
@@ -129,8 +136,26 @@ final class SafetyRepository {
     private static Appeal appeal(ResultSet rs) throws SQLException {
         Timestamp decided = rs.getTimestamp("decided_at");
         return new Appeal(rs.getString("id"), rs.getString("decision_id"), rs.getString("appellant_id"),
-                rs.getTimestamp("filed_at").toInstant(), rs.getString("explanation"), rs.getString("state"),
+                rs.getString("appellant_role"), rs.getTimestamp("filed_at").toInstant(), rs.getString("explanation"), rs.getString("state"),
                 rs.getString("decided_by"), decided == null ? null : decided.toInstant(), rs.getString("reply"));
+    }
+
+    /** Sends a decided notice back to the queue (its notifier's appeal succeeded). */
+    void reopen(String noticeId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE notices SET state = 'OPEN' WHERE id = :id").bind("id", noticeId).execute());
+    }
+
+    /** Marks a decision reversed by an appeal. */
+    void reversed(String decisionId, java.time.Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE decisions SET reversed_at = :at WHERE id = :id")
+                .bind("at", Timestamp.from(at)).bind("id", decisionId).execute());
+    }
+
+    /** The notices this signed-in notifier sent, newest first. */
+    List<Notice> sentBy(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT n.*, FALSE AS live FROM notices n WHERE n.notifier_id = :u ORDER BY n.received_at DESC""")
+                .bind("u", userId).map((rs, ctx) -> notice(rs, h)).list());
     }
 
     /** Decisions taken since {@code since}, oldest first. */
@@ -169,6 +194,13 @@ final class SafetyRepository {
                 rs.getString("affected_user_id"), rs.getString("ground"), rs.getString("legal_ground"),
                 rs.getString("terms_version"), rs.getString("terms_clause"), rs.getString("explanation"),
                 Arrays.asList(rs.getString("territorial_scope").split(",")), rs.getBoolean("automated_detection"),
-                rs.getString("automated_decision"));
+                rs.getString("automated_decision"), rs.getString("target_user_id"), rs.getString("label"),
+                (Long) rs.getObject("from_ms", Long.class), (Long) rs.getObject("to_ms", Long.class), instant(rs, "ends_at"),
+                rs.getString("category"), rs.getBoolean("unfounded"), instant(rs, "reversed_at"));
+    }
+
+    private static java.time.Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
     }
 }

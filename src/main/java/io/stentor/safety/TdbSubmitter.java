@@ -87,12 +87,26 @@ public final class TdbSubmitter implements AutoCloseable {
     }
 
     private void settle(TdbOutbox.Entry e, HttpResponse<String> res) {
-        if (res.statusCode() == 201 || res.statusCode() == 200 || (res.statusCode() == 422 && res.body().contains("puid")
-                && res.body().toLowerCase(java.util.Locale.ROOT).contains("taken"))) {
+        if (res.statusCode() == 201 || res.statusCode() == 200 || (res.statusCode() == 422 && duplicate(res.body()))) {
             outbox.submitted(List.of(e.puid()));
         } else {
             outbox.rejected(e.puid(), res.statusCode() + " " + res.body());
             LOG.warn("the Transparency Database refused statement {}: {} {}", e.puid(), res.statusCode(), res.body());
+        }
+    }
+
+    /**
+     * Whether a 422 says only that the puid is taken (we sent it before, then crashed before marking
+     * it): {"errors": {"puid": [...]}} from the single endpoint, {"errors": {"statement_0": {"puid":
+     * [...]}}} from the batch one, with no other field in error.
+     */
+    static boolean duplicate(String body) {
+        try {
+            var errors = io.stentor.server.Json.MAPPER.readTree(body).path("errors");
+            var fields = errors.has("statement_0") ? errors.path("statement_0") : errors;
+            return fields.size() == 1 && fields.has("puid");
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 public final class Terms {
 
+    /** The clause a misuse suspension cites (section "Misuse" of the terms; see the bundled 2026-11). */
+    static final String MISUSE_CLAUSE = "6.1 Misuse: repeated violations";
+
     private final Map<String, byte[]> versions = new LinkedHashMap<>();
 
     public Terms(String dir) {

@@ -29,16 +29,17 @@ public final class TransparencyExport {
         return out;
     }
 
-    /** The statement of a decision, if it is a restriction taken on a notice. */
+    /** The statement of a decision, if it is a restriction (on a notice or on the platform's own initiative). */
     java.util.Optional<Map<String, Object>> statement(Decision d) {
-        if (!TransparencyStatement.restricts(d) || d.noticeId() == null) {
+        if (!TransparencyStatement.restricts(d)) {
             return java.util.Optional.empty();
         }
-        Notice n = repo.find(d.noticeId()).orElseThrow();
+        Notice n = d.noticeId() == null ? null : repo.find(d.noticeId()).orElseThrow();
         Object[] facts = d.spaceId() == null ? null : repo.spaceFacts(d.spaceId()).orElse(null);
         String language = facts == null ? null : (String) facts[0];
-        LocalDate contentDate = LocalDate.ofInstant(facts == null ? n.receivedAt() : (Instant) facts[1], ZoneOffset.UTC);
-        String flagger = n.trusted() && n.notifierId() != null ? repo.displayName(n.notifierId()).orElse(null) : null;
+        LocalDate contentDate = LocalDate.ofInstant(facts != null ? (Instant) facts[1] : n != null ? n.receivedAt() : d.decidedAt(),
+                ZoneOffset.UTC);
+        String flagger = n != null && n.trusted() && n.notifierId() != null ? repo.displayName(n.notifierId()).orElse(null) : null;
         return java.util.Optional.of(TransparencyStatement.of(d, n, language, contentDate, flagger));
     }
 }

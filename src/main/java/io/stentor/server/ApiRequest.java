@@ -30,6 +30,8 @@ public final class ApiRequest {
     private final InetSocketAddress remote;
     private final Function<String, Optional<Caller>> authenticator;
     private Optional<Caller> caller;
+    /** A restricted account's caller, hidden from a request it may not make. */
+    private Caller restricted;
 
     ApiRequest(String method, String path, Map<String, String> pathParams, Map<String, List<String>> query,
             HttpHeaders headers, byte[] body, InetSocketAddress remote, Function<String, Optional<Caller>> authenticator) {
@@ -113,18 +115,36 @@ public final class ApiRequest {
         return bearerToken().isPresent() || sessionCookie().isPresent();
     }
 
+    /**
+     * The signed-in caller. A suspended or terminated account counts as signed in only where it may
+     * still act — its own account, notifications, statements of reasons and appeals, the terms —
+     * and as anonymous elsewhere (so it can still read what anyone can).
+     */
     public Optional<Caller> caller() {
         if (caller == null) {
             String token = bearerToken().or(this::sessionCookie).orElse(null);
             caller = token == null ? Optional.empty() : authenticator.apply(token);
+            if (caller.isPresent() && caller.get().restrictedAt(java.time.Instant.now()) && !allowedWhileRestricted(path())) {
+                restricted = caller.get();
+                caller = Optional.empty();
+            }
         }
         return caller;
     }
 
-    /** The caller, or a 401 when the request is not signed in. */
+    /** The caller, or a 401 when the request is not signed in (a 403 when the account is restricted). */
     public Caller requireCaller() {
-        return caller().orElseThrow(() -> StentorException.unauthorized(
-                "Sign in first: send the session cookie or 'Authorization: Bearer TOKEN'."));
+        return caller().orElseThrow(() -> restricted != null
+                ? StentorException.forbidden("account_restricted", "Your account is "
+                        + (restricted.terminated() ? "terminated"
+                                : "suspended until " + restricted.restrictedUntil())
+                        + ": you may read your statements of reasons and appeal them (GET /api/v1/me/statements).")
+                : StentorException.unauthorized("Sign in first: send the session cookie or 'Authorization: Bearer TOKEN'."));
+    }
+
+    private static boolean allowedWhileRestricted(String path) {
+        return path.equals("/api/v1/me") || path.startsWith("/api/v1/me/") || path.startsWith("/api/v1/auth/")
+                || path.startsWith("/api/v1/terms");
     }
 
     private Optional<String> bearerToken() {

@@ -161,8 +161,18 @@ public final class StentorServer implements AutoCloseable {
             timers.add(new io.stentor.safety.TdbSubmitter(new io.stentor.safety.TdbOutbox(db.jdbi(), clock), cfg.safety().tdbUrl(),
                     cfg.safety().tdbToken(), cfg.safety().tdbInterval()));
         }
-        new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock), terms)
-                .register(router);
+        io.stentor.safety.Safety.register(router, db.jdbi(), spaces, stage, accounts.users(), notifier, terms, guardKey,
+                new io.stentor.safety.ModeratedReplays() {
+                    @Override
+                    public boolean remove(String spaceId, boolean removed) {
+                        return media.removeReplayByModeration(spaceId, removed);
+                    }
+
+                    @Override
+                    public boolean exists(String spaceId) {
+                        return media.hasRecording(spaceId);
+                    }
+                }, cfg.misuse(), clock);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)

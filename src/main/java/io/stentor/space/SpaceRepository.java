@@ -255,6 +255,36 @@ final class SpaceRepository {
                 .bind("space", spaceId).bind("user", userId).execute()) > 0;
     }
 
+    // ---- moderation marks
+
+    void label(String id, String label) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET label = :l WHERE id = :id").bind("l", label).bind("id", id).execute());
+    }
+
+    void ageRestrict(String id, boolean restricted) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET age_restricted = :r WHERE id = :id").bind("r", restricted)
+                .bind("id", id).execute());
+    }
+
+    void moderationMute(String spaceId, String userId, String decisionId) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM moderation_mutes WHERE space_id = :space AND user_id = :user")
+                    .bind("space", spaceId).bind("user", userId).execute();
+            h.createUpdate("INSERT INTO moderation_mutes (space_id, user_id, decision_id) VALUES (:space, :user, :decision)")
+                    .bind("space", spaceId).bind("user", userId).bind("decision", decisionId).execute();
+        });
+    }
+
+    boolean liftModerationMute(String spaceId, String userId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM moderation_mutes WHERE space_id = :space AND user_id = :user")
+                .bind("space", spaceId).bind("user", userId).execute()) > 0;
+    }
+
+    boolean isModerationMuted(String spaceId, String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM moderation_mutes WHERE space_id = :space AND user_id = :user")
+                .bind("space", spaceId).bind("user", userId).mapTo(Integer.class).one() > 0);
+    }
+
     boolean isDemoted(String spaceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT demoted FROM spaces WHERE id = :id").bind("id", spaceId)
                 .mapTo(Boolean.class).findOne().orElse(false));
@@ -281,7 +311,8 @@ final class SpaceRepository {
         return new Space(rs.getString("id"), rs.getString("host_id"), rs.getString("title"), rs.getString("description"),
                 rs.getString("language"), SpaceState.valueOf(rs.getString("state")),
                 RecordingPolicy.valueOf(rs.getString("recording_policy")), instant(rs, "scheduled_start"),
-                instant(rs, "started_at"), instant(rs, "ended_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "started_at"), instant(rs, "ended_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getString("label"), rs.getBoolean("age_restricted"));
     }
 
     private static StageMember member(ResultSet rs, StatementContext ctx) throws SQLException {

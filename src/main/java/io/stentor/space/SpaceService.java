@@ -168,7 +168,7 @@ public final class SpaceService {
         }
         Space s = new Space(Ids.next(), caller.userId(), title, description, language,
                 scheduled ? SpaceState.SCHEDULED : SpaceState.LIVE, policy, n.scheduledStart(), scheduled ? null : now,
-                null, now, now);
+                null, now, now, null, false);
         repo.insert(s, new StageMember(caller.userId(), StageRole.HOST, false, false, now));
         if (!scheduled) {
             hub.publish(s.id(), new SpaceEvent.StateChanged("started", views.space(s)));
@@ -184,7 +184,7 @@ public final class SpaceService {
                     e.description() == null ? s.description() : description(e.description()),
                     e.language() == null ? s.language() : language(e.language()), s.state(),
                     e.recordingPolicy() == null ? s.recordingPolicy() : e.recordingPolicy(), s.scheduledStart(),
-                    s.startedAt(), s.endedAt(), s.createdAt(), now());
+                    s.startedAt(), s.endedAt(), s.createdAt(), now(), s.label(), s.ageRestricted());
             repo.update(next);
             hub.publish(id, new SpaceEvent.StateChanged("edited", views.space(next)));
             return next;
@@ -203,7 +203,7 @@ public final class SpaceService {
             }
             checkFuture(when, now());
             Space r = new Space(s.id(), s.hostId(), s.title(), s.description(), s.language(), s.state(),
-                    s.recordingPolicy(), when, null, null, s.createdAt(), now());
+                    s.recordingPolicy(), when, null, null, s.createdAt(), now(), s.label(), s.ageRestricted());
             repo.update(r);
             return r;
         });

@@ -255,6 +255,10 @@ public final class StageService {
             SpaceService.requireActive(s);
             StageMember m = onStage(spaceId, target);
             boolean self = target.id().equals(caller.userId());
+            if (!mute && m.mutedByHost() && repo.isModerationMuted(spaceId, target.id())) {
+                throw StentorException.forbidden("muted_by_moderation",
+                        "The moderators muted " + (self ? "you" : target.handle()) + " in this space; only an appeal can lift it.");
+            }
             if (self && !mute && m.mutedByHost()) {
                 throw StentorException.forbidden("muted_by_host", "A host muted you; ask them to lift it.");
             }
@@ -319,6 +323,53 @@ public final class StageService {
         notifier.push(target.id(), java.util.Map.of("type", "removed", "spaceId", spaceId));
     }
 
+    /**
+     * A moderation decision mutes a speaker in a space (server-side, at once), or — reversed on
+     * appeal — lifts that mute, leaving the microphone to its owner. The mute holds whatever the
+     * host does, and if the speaker leaves and comes back on stage.
+     */
+    public void muteByModeration(String spaceId, String userId, String decisionId, boolean mute) {
+        boolean seated = spaces.locks.with(spaceId, () -> {
+            if (mute) {
+                repo.moderationMute(spaceId, userId, decisionId);
+            } else {
+                repo.liftModerationMute(spaceId, userId);
+            }
+            Optional<StageMember> m = member(spaceId, userId);
+            m.ifPresent(x -> repo.updateMember(spaceId, new StageMember(x.userId(), x.role(), mute || x.muted(), mute, x.since())));
+            return m.isPresent();
+        });
+        if (seated) {
+            publishStage(spaceId, mute ? "muted" : "unmuted", userId);
+        }
+    }
+
+    /**
+     * A moderation decision removes a speaker (or anyone) from a space: off the stage and out of
+     * the audience, blocked from coming back. The host cannot be removed this way: end the space.
+     */
+    public void removeByModeration(String spaceId, String userId, String moderatorId) {
+        spaces.locks.with(spaceId, () -> {
+            Space s = spaces.get(spaceId);
+            if (userId.equals(s.hostId())) {
+                throw StentorException.conflict("is_host", "The host cannot be removed from their own space: end the space instead.");
+            }
+            repo.block(spaceId, userId, moderatorId, spaces.now());
+            if (audience.remove(spaceId, userId)) {
+                hub.audienceChanged(spaceId);
+            }
+            return null;
+        });
+        hub.publish(spaceId, new SpaceEvent.Removed(views.user(userId)));
+        publishStage(spaceId, "removed", userId);
+        notifier.push(userId, java.util.Map.of("type", "removed", "spaceId", spaceId));
+    }
+
+    /** Lets a user removed by moderation back into the space (their appeal succeeded). */
+    public void readmit(String spaceId, String userId) {
+        repo.unblock(spaceId, userId);
+    }
+
     public void unblock(Caller caller, String spaceId, String handle) {
         User target = user(handle);
         requireRunner(caller, spaces.get(spaceId));
@@ -335,7 +386,8 @@ public final class StageService {
             throw StentorException.conflict("already_on_stage", "Already on stage.");
         }
         checkCapacity(spaceId, role);
-        repo.addMember(spaceId, new StageMember(userId, role, false, false, spaces.now()));
+        boolean mutedByModeration = repo.isModerationMuted(spaceId, userId); // a moderation mute outlives leaving the stage
+        repo.addMember(spaceId, new StageMember(userId, role, mutedByModeration, mutedByModeration, spaces.now()));
         if (audience.remove(spaceId, userId)) {
             hub.audienceChanged(spaceId);
         }

@@ -115,7 +115,7 @@ class NoticesIT {
             assertThat(terms.status()).isEqualTo(200);
             assertThat(terms.header("Content-Type")).startsWith("text/markdown");
             assertThat(terms.text()).contains("4.2 Incitement");
-            assertThat(ts.api().get("/api/v1/terms").json().get("current").asText()).isEqualTo("2026-01");
+            assertThat(ts.api().get("/api/v1/terms").json().get("current").asText()).isEqualTo("2026-11");
             assertThat(ts.api().get("/terms/1999-01").error()).isEqualTo("terms_not_found");
             assertThat(host.get("/api/v1/me/statements").text()).doesNotContain("tns_flagger").doesNotContain("nora");
             assertThat(host.get("/api/v1/me/notifications").text()).contains("statement_of_reasons");

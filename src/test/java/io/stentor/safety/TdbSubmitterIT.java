@@ -29,6 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TdbSubmitterIT {
 
+    /** The database's answer to a puid it has already (its documentation, "PUID Error"). */
+    static final String DUPLICATE = "The identifier given is not unique within this platform.";
+    static final Set<String> VISIBILITY = Set.of("DECISION_VISIBILITY_CONTENT_REMOVED", "DECISION_VISIBILITY_CONTENT_DISABLED",
+            "DECISION_VISIBILITY_CONTENT_DEMOTED", "DECISION_VISIBILITY_CONTENT_AGE_RESTRICTED",
+            "DECISION_VISIBILITY_CONTENT_INTERACTION_RESTRICTED", "DECISION_VISIBILITY_CONTENT_LABELLED", "DECISION_VISIBILITY_OTHER");
     static final Set<String> CATEGORIES = Set.of("STATEMENT_CATEGORY_ANIMAL_WELFARE", "STATEMENT_CATEGORY_CONSUMER_INFORMATION",
             "STATEMENT_CATEGORY_CYBER_VIOLENCE", "STATEMENT_CATEGORY_CYBER_VIOLENCE_AGAINST_WOMEN",
             "STATEMENT_CATEGORY_DATA_PROTECTION_AND_PRIVACY_VIOLATIONS", "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
@@ -42,6 +47,7 @@ class TdbSubmitterIT {
     static final class FakeTdb implements AutoCloseable {
         final HttpServer http;
         final Map<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+        final Map<String, JsonNode> bodies = new ConcurrentHashMap<>();
         final AtomicInteger requests = new AtomicInteger();
         final AtomicInteger tooMany = new AtomicInteger();
         final List<String> refusals = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -73,16 +79,20 @@ class TdbSubmitterIT {
                     answer(ex, 422, "{\"message\":\"statements must hold 1 to 100\"}");
                     return;
                 }
-                for (JsonNode s : batch) {
-                    String problem = problem(s);
+                // As the real one: errors indexed by the statement's position, none created if any is wrong.
+                for (int i = 0; i < batch.size(); i++) {
+                    String problem = problem(batch.get(i));
                     if (problem != null) {
                         refusals.add(problem);
-                        answer(ex, 422, "{\"message\":\"" + problem + "\"}");
+                        String field = problem.equals(DUPLICATE) ? "puid" : "statement";
+                        answer(ex, 422, "{\"message\":\"" + problem + "\",\"errors\":{\"statement_" + i + "\":{\"" + field
+                                + "\":[\"" + problem + "\"]}}}");
                         return;
                     }
                 }
                 for (JsonNode s : batch) {
                     accepted.computeIfAbsent(s.get("puid").asText(), k -> new AtomicInteger()).incrementAndGet();
+                    bodies.put(s.get("puid").asText(), s);
                 }
                 answer(ex, 201, "{\"statements\":[]}");
             }
@@ -99,11 +109,31 @@ class TdbSubmitterIT {
                 return "bad puid";
             }
             if (accepted.containsKey(puid)) {
-                return "The puid has already been taken.";
+                return DUPLICATE;
             }
             if (!s.has("decision_visibility") && !s.has("decision_monetary") && !s.has("decision_provision")
                     && !s.has("decision_account")) {
                 return "no decision";
+            }
+            for (JsonNode v : s.path("decision_visibility")) {
+                if (!VISIBILITY.contains(v.asText())) {
+                    return "decision_visibility " + v.asText();
+                }
+            }
+            if (s.has("decision_account") && !Set.of("DECISION_ACCOUNT_SUSPENDED", "DECISION_ACCOUNT_TERMINATED")
+                    .contains(s.path("decision_account").asText())) {
+                return "decision_account";
+            }
+            if (s.has("decision_provision") && !s.path("decision_provision").asText().matches(
+                    "DECISION_PROVISION_(PARTIAL|TOTAL)_(SUSPENSION|TERMINATION)")) {
+                return "decision_provision";
+            }
+            if (s.has("end_date_account_restriction") && (!s.path("end_date_account_restriction").asText().matches("\\d{4}-\\d{2}-\\d{2}")
+                    || s.path("end_date_account_restriction").asText().compareTo(s.path("application_date").asText()) < 0)) {
+                return "end_date_account_restriction";
+            }
+            if (s.path("source_type").asText().equals("SOURCE_VOLUNTARY") && s.has("source_identity")) {
+                return "source_identity with SOURCE_VOLUNTARY";
             }
             if (!CATEGORIES.contains(s.path("category").asText())) {
                 return "category " + s.path("category").asText();
@@ -171,12 +201,21 @@ class TdbSubmitterIT {
                         "ground", "illegal", "legalGround", "Criminal code, art. 184", "explanation", "Threats against a neighbour.",
                         "territorialScope", List.of("EU"))).status()).isEqualTo(201);
             }
-            await().atMost(Duration.ofSeconds(20)).until(() -> tdb.accepted.size() == 3);
+            // Three restrictions of one host: a warning after the second, and after the third the misuse
+            // policy suspends the account (Art 23) — a fourth statement, fully automated, of our own initiative.
+            await().atMost(Duration.ofSeconds(20)).until(() -> tdb.accepted.size() == 4);
+            JsonNode suspension = tdb.bodies.values().stream().filter(b -> b.has("decision_account")).findFirst().orElseThrow();
+            assertThat(suspension.get("decision_account").asText()).isEqualTo("DECISION_ACCOUNT_SUSPENDED");
+            assertThat(suspension.get("end_date_account_restriction").asText())
+                    .isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(7).toString());
+            assertThat(suspension.get("source_type").asText()).isEqualTo("SOURCE_VOLUNTARY");
+            assertThat(suspension.get("automated_decision").asText()).isEqualTo("AUTOMATED_DECISION_FULLY");
+            assertThat(suspension.get("incompatible_content_ground").asText()).contains("Misuse");
             assertThat(tdb.tooMany.get()).isEqualTo(1);
             assertThat(tdb.refusals).isEmpty();
             ts.restart(); // the same data: the outbox remembers what was sent
             Thread.sleep(1500);
-            assertThat(tdb.accepted).hasSize(3);
+            assertThat(tdb.accepted).hasSize(4);
             assertThat(tdb.accepted.values()).allMatch(n -> n.get() == 1);
 
             // A crash between the database's 201 and our mark: the statement goes again, the database
@@ -186,9 +225,9 @@ class TdbSubmitterIT {
                         + "(SELECT MIN(puid) FROM tdb_outbox)"));
                 TdbOutbox outbox = new TdbOutbox(db.jdbi(), java.time.Clock.systemUTC());
                 await().atMost(Duration.ofSeconds(10)).until(() -> outbox.count(false) == 0);
-                assertThat(outbox.count(true)).isEqualTo(3);
+                assertThat(outbox.count(true)).isEqualTo(4);
             }
-            assertThat(tdb.refusals).contains("The puid has already been taken.");
+            assertThat(tdb.refusals).contains(DUPLICATE);
             assertThat(tdb.accepted.values()).allMatch(n -> n.get() == 1);
         }
     }
