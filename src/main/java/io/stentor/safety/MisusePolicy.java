@@ -48,11 +48,14 @@ final class MisusePolicy {
         this.suspender = s;
     }
 
-    /** After a restriction of {@code userId}'s content or participation (taken by {@code moderatorId}). */
+    /**
+     * After a restriction of {@code userId}'s content or participation (taken by {@code moderatorId}).
+     * Labels and age restrictions do not count: they find content sensitive, not the user at fault.
+     */
     void afterViolation(String userId, String moderatorId) {
         int n = count("""
-                SELECT COUNT(*) FROM decisions WHERE affected_user_id = :u AND action NOT IN ('no_action', 'suspend_account',
-                    'terminate_account') AND reversed_at IS NULL AND decided_at > :since""", userId);
+                SELECT COUNT(*) FROM decisions WHERE affected_user_id = :u AND action NOT IN ('no_action', 'label', 'age_restrict',
+                    'suspend_account', 'terminate_account') AND reversed_at IS NULL AND decided_at > :since""", userId);
         if (cfg.violationsSuspend() > 0 && n >= cfg.violationsSuspend() && warned(userId, VIOLATIONS) && !suspendedNow(userId)) {
             suspender.suspend(moderatorId, userId, cfg.violationsSuspension(), n + " restrictions within "
                     + cfg.window().toDays() + " days after a warning: the account is suspended for "
