@@ -34,6 +34,8 @@ public final class PendingHandshakes {
     private final Exemptions exempt;
     private final AtomicInteger pending = new AtomicInteger();
     private final Counter refused;
+    /** Newcomers turned away because nobody pending could be evicted (should stay 0 in a slowloris flood). */
+    private final Counter full;
     /** Gates in arrival order; finished ones are skipped and swept out now and then. */
     private final java.util.Queue<Gate> line = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger lineLength = new AtomicInteger();
@@ -47,6 +49,8 @@ public final class PendingHandshakes {
         this.max = cfg.maxPendingHandshakes();
         this.exempt = new Exemptions(cfg.exempt());
         this.refused = Counter.builder("stentor.guard.refused").tag("action", "pending_handshakes")
+                .description("Requests refused by rate limits").register(registry);
+        this.full = Counter.builder("stentor.guard.refused").tag("action", "pending_handshakes_full")
                 .description("Requests refused by rate limits").register(registry);
         Gauge.builder("stentor.guard.pending.handshakes", pending, AtomicInteger::get)
                 .description("Connections whose first request head has not fully arrived yet").register(registry);
@@ -136,7 +140,7 @@ public final class PendingHandshakes {
             if (!exempt.contains(a)) {
                 if (pending.incrementAndGet() > max && !evictOldest()) {
                     pending.decrementAndGet();
-                    refused.increment();
+                    full.increment();
                     ctx.close();
                     return;
                 }
