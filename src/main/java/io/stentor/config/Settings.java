@@ -86,6 +86,10 @@ public final class Settings {
                     + "submitted to BASE/api/v1/statements); empty = not submitted (export them with stentor tdb export)."),
             new Setting("safety.tdb-token", "", "Bearer token for the Transparency Database API."),
             new Setting("safety.tdb-interval", "10s", "How often queued statements are submitted."),
+            new Setting("safety.evidence-retention", "183d", "How long after its decision a notice's evidence (audio) "
+                    + "and personal data are kept (the appeal window; longer while an appeal is open)."),
+            new Setting("safety.evidence-sweep-interval", "10m", "How often expired evidence is deleted and live "
+                    + "ranges still being recorded are captured again."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

@@ -13,8 +13,12 @@ import java.util.regex.Pattern;
 public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
         Admission admission, Overload overload, Safety safety) {
 
-    /** Trust &amp; safety: where the terms of service are. */
-    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval) {
+    /**
+     * Trust &amp; safety: where the terms of service are, the Transparency Database, and how long
+     * evidence is kept after a decision (and how often that is enforced).
+     */
+    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval,
+            Duration evidenceRetention, Duration evidenceSweepInterval) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -133,7 +137,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
-                        r.duration("safety.tdb-interval")));
+                        r.duration("safety.tdb-interval"), r.duration("safety.evidence-retention"),
+                        r.duration("safety.evidence-sweep-interval")));
     }
 
     /** Parses typed values, naming the setting in every error. */

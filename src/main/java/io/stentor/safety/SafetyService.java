@@ -49,6 +49,7 @@ public final class SafetyService {
     private final Terms terms;
     private final TransparencyExport export;
     private final TdbOutbox outbox;
+    private volatile EvidenceStore evidence; // set at wiring (StentorServer); preserves the audio a notice names
 
     public SafetyService(Jdbi jdbi, SpaceService spaces, Notifier notifier, Terms terms, Clock clock) {
         this.terms = terms;
@@ -60,6 +61,8 @@ public final class SafetyService {
         this.export = new TransparencyExport(jdbi);
         this.outbox = new TdbOutbox(jdbi, clock);
     }
+
+    public void preserveEvidenceWith(EvidenceStore store) { this.evidence = store; }
 
     /** Files a notice; anyone may, signed in or not. Returns it (the receipt is made from it). */
     public Notice submit(Optional<Caller> caller, NoticeBody b) {
@@ -100,6 +103,7 @@ public final class SafetyService {
         repo.insert(n);
         audit.append(n.notifierId(), "notice.received", n.id(), "category=" + category + " trusted=" + trusted
                 + " items=" + checked.size());
+        if (evidence != null) evidence.preserve(n);
         return n;
     }
 

@@ -161,8 +161,9 @@ public final class StentorServer implements AutoCloseable {
             timers.add(new io.stentor.safety.TdbSubmitter(new io.stentor.safety.TdbOutbox(db.jdbi(), clock), cfg.safety().tdbUrl(),
                     cfg.safety().tdbToken(), cfg.safety().tdbInterval()));
         }
-        new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock), terms)
-                .register(router);
+        io.stentor.safety.SafetyService safety = new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock);
+        new io.stentor.safety.SafetyRoutes(safety, terms).register(router);
+        wireEvidence(cfg, db, spaces, safety, router, timers, clock);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
@@ -211,6 +212,19 @@ public final class StentorServer implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** Evidence for moderators: preserved on every notice, played to them, deleted when its retention ends. */
+    private static void wireEvidence(StentorConfig cfg, Database db, SpaceService spaces, io.stentor.safety.SafetyService safety,
+            Router router, List<AutoCloseable> timers, Clock clock) {
+        io.stentor.safety.EvidenceStore evidence = new io.stentor.safety.EvidenceStore(db.jdbi(),
+                new io.stentor.media.RecordingClips(db.jdbi()), spaces, cfg.db().dataDir().resolve("evidence"), clock);
+        safety.preserveEvidenceWith(evidence);
+        io.stentor.safety.EvidenceRetention retention = new io.stentor.safety.EvidenceRetention(db.jdbi(), evidence,
+                cfg.safety().evidenceRetention(), cfg.safety().evidenceSweepInterval(), clock);
+        spaces.events().observe(retention); // after the media plane's: the recording is closed when it hears of an end
+        timers.add(retention);
+        new io.stentor.safety.EvidenceRoutes(evidence, spaces).register(router);
     }
 
     /** The port actually bound (useful with port 0). */
