@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * its host or by a decision) does not destroy the evidence; and plays ranges to moderators.
  *
  * <p>When a notice is filed, each {@code space_audio} item with a time range gets a row and a clip
- * file ({@code DATA_DIR/evidence/NOTICE-SEQ.opus}) of what of that range is on disk. A range that
+ * file ({@code DATA_DIR/evidence/NOTICE-SEQ.opus}) of what of that range is on disk; an item
+ * without a range about a live space preserves the five minutes before the notice. A range that
  * reaches past what a live space has recorded so far stays PENDING and is captured again on every
  * sweep of {@link EvidenceRetention} and when the space ends, until it is whole (KEPT); if nothing
  * of it can ever be had (the recording is gone, or the range lies past its end) it is UNAVAILABLE.
@@ -36,6 +37,9 @@ public final class EvidenceStore {
 
     /** The largest clip built in memory: an hour (the longest range a notice may name) at 140 kbit/s. */
     static final long MAX_CLIP_BYTES = 64L << 20;
+
+    /** How much of a live space is preserved for a notice item that names no range. */
+    static final long UNRANGED_MS = 5 * 60_000;
 
     /** A range to play: Ogg Opus bytes, the part of the space's timeline they cover, and where they came from. */
     record Playback(byte[] ogg, long fromMs, long toMs, String source) {
@@ -64,11 +68,16 @@ public final class EvidenceStore {
     public void preserve(Notice n) {
         for (int i = 0; i < n.items().size(); i++) {
             NoticeItem item = n.items().get(i);
-            if (!item.kind().equals(NoticeItem.SPACE_AUDIO) || item.fromMs() == null) {
-                continue; // no range: the moderator plays the recording while it exists
+            if (!item.kind().equals(NoticeItem.SPACE_AUDIO)) {
+                continue;
             }
             try {
-                Evidence e = new Evidence(n.id(), i, item.spaceId(), item.fromMs(), item.toMs(), Evidence.State.PENDING,
+                long[] range = item.fromMs() != null ? new long[] {item.fromMs(), item.toMs()}
+                        : justBefore(item.spaceId(), n.receivedAt());
+                if (range == null) {
+                    continue; // no range and not live: the moderator plays the replay while it exists
+                }
+                Evidence e = new Evidence(n.id(), i, item.spaceId(), range[0], range[1], Evidence.State.PENDING,
                         null, null, null, 0, null);
                 repo.insert(e);
                 capture(e);
@@ -76,6 +85,18 @@ public final class EvidenceStore {
                 LOG.warn("preserving evidence for notice {} item {} failed; the sweep will try again", n.id(), i, e);
             }
         }
+    }
+
+    /**
+     * For an item without a range about a live space, what was on air when it was reported: the
+     * {@link #UNRANGED_MS} before the notice (the space's time since it started; a restart's
+     * downtime, absent from the recording, makes this approximate). Null when the space is not live.
+     */
+    private long[] justBefore(String spaceId, java.time.Instant received) {
+        return spaces.find(spaceId).filter(s -> s.state() == SpaceState.LIVE && s.startedAt() != null).map(s -> {
+            long at = java.time.Duration.between(s.startedAt(), received).toMillis();
+            return at <= 0 ? null : new long[] {Math.max(0, at - UNRANGED_MS), at};
+        }).orElse(null);
     }
 
     /** Captures again the PENDING items about this space (null: about every space). */

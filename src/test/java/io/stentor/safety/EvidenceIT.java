@@ -107,6 +107,14 @@ class EvidenceIT {
                 JsonNode kept = w.mod().get("/api/v1/moderation/notices/" + noticeId + "/evidence").json().at("/evidence/0");
                 assertThat(kept.get("state").asText()).isEqualTo("kept");
                 assertThat(kept.get("keptFromMs").asLong()).isBetween(960L, 1000L);
+                // A notice without a range about a live space preserves what was on air before it.
+                String unranged = w.ts().api().post("/api/v1/notices", Map.of("category", "violence", "goodFaith", true,
+                        "name", "Nora Notifier", "email", "nora@example.org", "explanation", "Threats, right now, on air.",
+                        "items", List.of(Map.of("kind", "space_audio", "spaceId", space)))).json().get("id").asText();
+                JsonNode recent = w.mod().get("/api/v1/moderation/notices/" + unranged + "/evidence").json().at("/evidence/0");
+                assertThat(recent.get("fromMs").asLong()).isZero();
+                assertThat(recent.get("toMs").asLong()).isBetween(4000L, 8000L);
+                assertThat(recent.get("keptToMs").asLong()).isGreaterThan(3500L);
                 JsonNode pending = w.mod().get("/api/v1/moderation/notices/" + futureId + "/evidence").json().at("/evidence/0");
                 assertThat(pending.get("state").asText()).as("the range runs past what is recorded").isEqualTo("pending");
                 Thread.sleep(1000);
