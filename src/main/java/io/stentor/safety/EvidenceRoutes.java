@@ -27,6 +27,8 @@ public final class EvidenceRoutes {
         }
     }
 
+    private static final java.util.regex.Pattern RANGE = java.util.regex.Pattern.compile("bytes=(\\d{1,12})-(\\d{0,12})");
+
     private final EvidenceStore store;
     private final SpaceService spaces;
 
@@ -61,9 +63,27 @@ public final class EvidenceRoutes {
                     "This range is too much audio to send at once; ask for a shorter one.");
         }
         // Evidence is for this moderator only: no shared cache may keep it.
-        return ApiResponse.raw(200, "audio/ogg", p.ogg()).header("Cache-Control", "private, no-store")
-                .header("X-Clip-From-Ms", Long.toString(p.fromMs())).header("X-Clip-To-Ms", Long.toString(p.toMs()))
-                .header("X-Clip-Source", p.source());
+        return bytes(p.ogg(), req.header("Range").orElse(null)).header("Cache-Control", "private, no-store")
+                .header("Accept-Ranges", "bytes").header("X-Clip-From-Ms", Long.toString(p.fromMs()))
+                .header("X-Clip-To-Ms", Long.toString(p.toMs())).header("X-Clip-Source", p.source());
+    }
+
+    /**
+     * The clip, or the part a player asks for with {@code Range: bytes=FIRST-[LAST]} (players read
+     * an Ogg file's last page for its duration, and seek): the same clip is cut again each time.
+     */
+    static ApiResponse bytes(byte[] ogg, String range) {
+        java.util.regex.Matcher m = range == null ? null : RANGE.matcher(range.trim());
+        if (m == null || !m.matches()) {
+            return ApiResponse.raw(200, "audio/ogg", ogg);
+        }
+        long first = Long.parseLong(m.group(1));
+        long last = m.group(2).isEmpty() ? ogg.length - 1 : Math.min(Long.parseLong(m.group(2)), ogg.length - 1);
+        if (first >= ogg.length || last < first) {
+            return ApiResponse.raw(416, "audio/ogg", new byte[0]).header("Content-Range", "bytes */" + ogg.length);
+        }
+        return ApiResponse.raw(206, "audio/ogg", java.util.Arrays.copyOfRange(ogg, (int) first, (int) last + 1))
+                .header("Content-Range", "bytes " + first + "-" + last + "/" + ogg.length);
     }
 
     private static long millis(ApiRequest req, String name) {

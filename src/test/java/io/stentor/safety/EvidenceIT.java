@@ -133,6 +133,15 @@ class EvidenceIT {
             assertThat(preserved.statusCode()).isEqualTo(200);
             assertThat(preserved.headers().firstValue("x-clip-source")).contains("evidence");
             assertTone(preserved.body(), 2.0);
+            // A player may fetch it in parts: the same bytes each time.
+            HttpResponse<byte[]> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                    w.ts().baseUrl() + "/api/v1/moderation/spaces/" + space + "/audio?fromMs=1000&toMs=3000"))
+                    .header("Authorization", "Bearer " + w.mod().token()).header("Range", "bytes=100-").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(head.statusCode()).isEqualTo(206);
+            assertThat(head.headers().firstValue("content-range")).contains("bytes 100-" + (preserved.body().length - 1)
+                    + "/" + preserved.body().length);
+            assertThat(head.body()).isEqualTo(java.util.Arrays.copyOfRange(preserved.body(), 100, preserved.body().length));
             HttpResponse<byte[]> part = audio(w, w.mod(), space, 1500, 2500);
             assertTone(part.body(), 1.0);
             Path evidenceDir = data.resolve("evidence");

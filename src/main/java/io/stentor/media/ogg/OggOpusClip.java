@@ -6,12 +6,11 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Cuts a time range out of an Ogg Opus stream into a stream of its own: the header pages, then the
  * packets that overlap {@code [fromMs, toMs)} on new pages whose granule positions count from 0, so
- * any player starts it at 0:00. Time is the source's timeline: a packet starts at the samples of
+ * any player starts it at 0:00; the same range of the same source always gives the same bytes. Time is the source's timeline: a packet starts at the samples of
  * all packets before it, / 48 for milliseconds. The source may be a file still being written (a
  * live recording): a page torn at its end is where the clip stops. Stateless; any thread.
  */
@@ -85,7 +84,9 @@ public final class OggOpusClip {
         if (kept.isEmpty()) {
             return Optional.empty();
         }
-        OggOpusStream out = new OggOpusStream(ThreadLocalRandom.current().nextInt(), reader.head().preSkip(), reader.tags());
+        // The same range of the same source is the same bytes every time, so a player may fetch it in parts.
+        int serial = reader.serial() ^ Long.hashCode(fromMs * 31 + toMs);
+        OggOpusStream out = new OggOpusStream(serial, reader.head().preSkip(), reader.tags());
         ByteArrayOutputStream ogg = new ByteArrayOutputStream((int) Math.min(maxBytes, bytes + bytes / 8 + 4096));
         ogg.writeBytes(out.headerPages());
         for (int i = 0; i < kept.size(); i += PAGE_PACKETS) {
