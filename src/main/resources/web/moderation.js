@@ -165,6 +165,9 @@ function itemView(item, ev) {
     return h('li', { class: 'panel' }, h('p', {}, 'Profile of ', h('strong', {}, '@' + item.userHandle)));
   }
   const space = h('a', { href: '#/space/' + encodeURIComponent(item.spaceId) }, 'space ' + item.spaceId);
+  api('GET', '/spaces/' + encodeURIComponent(item.spaceId)).then((d) => {
+    space.textContent = `“${d.space.title}” (${d.space.state})`;
+  }).catch(() => {});
   if (item.kind === 'space_text') {
     return h('li', { class: 'panel' }, h('p', {}, 'Title or description of ', space));
   }

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ModerationConsoleIT {
 
+    static final Path SHOTS = Path.of("target/screenshots");
+
     @TempDir
     Path data;
 
@@ -92,6 +94,10 @@ class ModerationConsoleIT {
                 assertThat(((Number) decoded.get("seconds")).doubleValue()).isBetween(2.8, 3.2);
                 assertThat(((Number) decoded.get("share")).doubleValue()).as("share of power at 440 Hz").isGreaterThan(0.7);
 
+                mod.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(SHOTS.resolve("moderation-notice.png")));
+                mod.setViewportSize(390, 844); // a phone
+                mod.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(SHOTS.resolve("moderation-notice-phone.png")));
+                mod.setViewportSize(1200, 900);
                 // The decision: demote, on the terms (version and clause).
                 mod.getByLabel("Action").selectOption("demote");
                 assertThat(mod.getByLabel("Speaker (handle)").isVisible()).isFalse();
