@@ -92,6 +92,10 @@ class EvidenceIT {
                 assertThat(audio(w, w.user(), space, 1000, 3000).statusCode()).isEqualTo(403);
                 assertThat(audio(w, w.host(), space, 1000, 3000).statusCode()).isEqualTo(403);
                 assertThat(w.user().get("/api/v1/moderation/notices/" + noticeId + "/evidence").error()).isEqualTo("moderators_only");
+                // The reported host sees neither the notice nor who sent it.
+                Api.Res hostView = w.host().get("/api/v1/moderation/notices/" + noticeId);
+                assertThat(hostView.status()).isEqualTo(403);
+                assertThat(hostView.text()).doesNotContain("Nora").doesNotContain("nora@");
                 Api.Res reversed = w.mod().get("/api/v1/moderation/spaces/" + space + "/audio?fromMs=3000&toMs=1000");
                 assertThat(reversed.status()).isEqualTo(400);
                 assertThat(reversed.error()).isEqualTo("invalid_range");
