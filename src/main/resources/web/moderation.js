@@ -117,7 +117,9 @@ function appealItem(a) {
       h('div', { class: 'radio' }, reversed, h('label', { for: id + '-reversed' }, 'Reversed: restore what was restricted'))),
     h('label', { for: id + '-reply' }, 'Reply to the appellant'), reply, submit);
   const li = h('li', { class: 'panel' },
-    h('p', {}, h('strong', {}, 'Appeal filed ' + fmtTime(a.filedAt)), h('span', { class: 'muted' }, ' against decision ' + a.decisionId)),
+    h('p', {}, h('strong', {}, 'Appeal filed ' + fmtTime(a.filedAt)),
+      h('span', { class: 'muted' }, (a.role ? ` by the ${a.role === 'notifier' ? 'notifier' : 'affected user'}` : '')
+        + ' against decision ' + a.decisionId)),
     h('blockquote', {}, a.explanation), form);
   form.onsubmit = async (ev) => {
     ev.preventDefault();
@@ -233,6 +235,9 @@ function decisionForm(n) {
   const explanation = h('textarea', { id: 'd-explanation', rows: '4', required: true, maxlength: '4000',
     'aria-describedby': 'd-explanation-help' });
   const scope = h('input', { id: 'd-scope', value: 'EU', autocapitalize: 'characters', 'aria-describedby': 'd-scope-help' });
+  const unfounded = h('input', { type: 'checkbox', id: 'd-unfounded' });
+  const unfoundedBox = h('label', { class: 'check', for: 'd-unfounded' }, unfounded,
+    ' The notice is manifestly unfounded (counts against its notifier, DSA Art 23(2))');
   const detection = h('input', { type: 'checkbox', id: 'd-detection' });
   const automated = h('select', { id: 'd-automated' }, h('option', { value: 'not_automated' }, 'Not automated'),
     h('option', { value: 'partially' }, 'Partially automated'), h('option', { value: 'fully' }, 'Fully automated'));
@@ -247,6 +252,7 @@ function decisionForm(n) {
       box.hidden = !needs.includes(k);
       box.querySelectorAll('input').forEach((i) => { i.disabled = box.hidden; });
     }
+    unfoundedBox.hidden = action.value !== 'no_action';
     legalBox.hidden = !illegal.checked;
     termsBox.hidden = !terms.checked;
   };
@@ -254,7 +260,7 @@ function decisionForm(n) {
 
   const form = h('form', { class: 'form decision', novalidate: true, 'aria-labelledby': 'd-h' },
     h('h2', { id: 'd-h' }, 'Decision'), errors,
-    field('d-action', 'Action', action), Object.values(extra),
+    field('d-action', 'Action', action), Object.values(extra), unfoundedBox,
     h('fieldset', {}, h('legend', {}, 'Ground'),
       h('div', { class: 'radio' }, illegal, h('label', { for: 'd-illegal' }, 'Illegal content')),
       h('div', { class: 'radio' }, terms, h('label', { for: 'd-terms' }, 'Incompatible with the terms of service'))),
@@ -278,6 +284,7 @@ function decisionForm(n) {
     if (needs.includes('speaker')) body.speaker = speaker.value.trim().replace(/^@/, '');
     if (needs.includes('label')) body.label = label.value.trim();
     if (needs.includes('suspend')) body.suspendDays = Number(days.value);
+    if (action.value === 'no_action' && unfounded.checked) body.unfounded = true;
     if (needs.includes('range')) {
       body.fromMs = toMs(cutFrom.value);
       body.toMs = toMs(cutTo.value);

@@ -99,7 +99,9 @@ class ModerationConsoleIT {
                 mod.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(SHOTS.resolve("moderation-notice-phone.png")));
                 mod.setViewportSize(1200, 900);
                 // The decision: demote, on the terms (version and clause).
+                assertThat(mod.getByLabel("The notice is manifestly unfounded").isVisible()).as("a no-action field").isTrue();
                 mod.getByLabel("Action").selectOption("demote");
+                assertThat(mod.getByLabel("The notice is manifestly unfounded").isVisible()).isFalse();
                 assertThat(mod.getByLabel("Speaker (handle)").isVisible()).isFalse();
                 mod.getByLabel("Clause").fill("4.2 Incitement");
                 mod.getByLabel("Explanation (the statement of reasons)").fill("Incitement at 0:01-0:04; the space is not amplified.");
