@@ -77,12 +77,16 @@ class EvidenceIT {
                 noticeId = filed.json().get("id").asText();
                 futureId = w.ts().api().post("/api/v1/notices", notice("violence", space, 3000, 60_000)).json().get("id").asText();
 
+                // The range is on disk (a busy machine may lag the recording): it is kept apart from the recording.
+                await().atMost(Duration.ofSeconds(10)).until(() -> w.mod().get("/api/v1/moderation/notices/" + noticeId
+                        + "/evidence").json().at("/evidence/0/state").asText().equals("kept"));
                 // A moderator hears the range of the live space: Ogg Opus from 0:00, about 2 s of the tone.
                 HttpResponse<byte[]> live = audio(w, w.mod(), space, 1000, 3000);
                 assertThat(live.statusCode()).isEqualTo(200);
                 assertThat(live.headers().firstValue("content-type")).contains("audio/ogg");
                 assertThat(live.headers().firstValue("x-clip-source")).contains("evidence");
                 assertTone(live.body(), 2.0);
+                playsInFfprobe(live.body(), 2.0);
                 HttpResponse<byte[]> fromRecording = audio(w, w.mod(), space, 500, 2500);
                 assertThat(fromRecording.headers().firstValue("x-clip-source")).contains("recording");
                 assertTone(fromRecording.body(), 2.0);
@@ -117,8 +121,8 @@ class EvidenceIT {
                         "items", List.of(Map.of("kind", "space_audio", "spaceId", space)))).json().get("id").asText();
                 JsonNode recent = w.mod().get("/api/v1/moderation/notices/" + unranged + "/evidence").json().at("/evidence/0");
                 assertThat(recent.get("fromMs").asLong()).isZero();
-                assertThat(recent.get("toMs").asLong()).isBetween(4000L, 8000L);
-                assertThat(recent.get("keptToMs").asLong()).isGreaterThan(3500L);
+                assertThat(recent.get("toMs").asLong()).isBetween(4000L, 20_000L);
+                assertThat(recent.get("keptToMs").asLong()).isGreaterThan(2500L);
                 JsonNode pending = w.mod().get("/api/v1/moderation/notices/" + futureId + "/evidence").json().at("/evidence/0");
                 assertThat(pending.get("state").asText()).as("the range runs past what is recorded").isEqualTo("pending");
                 Thread.sleep(1000);
@@ -137,6 +141,7 @@ class EvidenceIT {
             assertThat(preserved.statusCode()).isEqualTo(200);
             assertThat(preserved.headers().firstValue("x-clip-source")).contains("evidence");
             assertTone(preserved.body(), 2.0);
+            playsInFfprobe(preserved.body(), 2.0);
             // A player may fetch it in parts: the same bytes each time.
             HttpResponse<byte[]> head = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                     w.ts().baseUrl() + "/api/v1/moderation/spaces/" + space + "/audio?fromMs=1000&toMs=3000"))
@@ -201,6 +206,22 @@ class EvidenceIT {
             assertThat(queue.get(2).get("priority").toString()).contains("severe");
             assertThat(queue.get(2).get("severity").asInt()).isLessThan(queue.get(3).get("severity").asInt());
         }
+    }
+
+    /** When ffmpeg is installed: ffprobe reads the clip as Opus lasting about {@code seconds}. */
+    private void playsInFfprobe(byte[] ogg, double seconds) throws Exception {
+        if (new ProcessBuilder("sh", "-c", "command -v ffprobe").start().waitFor() != 0) {
+            return; // the decoding in assertTone is the check then
+        }
+        Path file = Files.createTempFile(data, "clip", ".opus");
+        Files.write(file, ogg);
+        Process p = new ProcessBuilder("ffprobe", "-v", "error", "-show_entries", "stream=codec_name:format=duration",
+                "-of", "json", file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        JsonNode probe = Api.JSON.readTree(out);
+        assertThat(probe.at("/streams/0/codec_name").asText()).isEqualTo("opus");
+        assertThat(probe.at("/format/duration").asDouble()).isCloseTo(seconds, org.assertj.core.data.Offset.offset(0.1));
     }
 
     private static HttpResponse<byte[]> audio(World w, Api as, String space, long from, long to) throws Exception {

@@ -35,7 +35,7 @@ class ModerationConsoleIT {
              Browser browser = Browser.start(null)) {
             Api admin = ts.api().withToken(ts.api().post("/api/v1/auth/tokens",
                     Map.of("handle", "mc_admin", "password", "a very long secret")).json().get("token").asText());
-            ts.api().registerAndLogin("mc_mod");
+            Api modApi = ts.api().registerAndLogin("mc_mod");
             Api flagger = ts.api().registerAndLogin("mc_flagger");
             Api host = ts.api().registerAndLogin("mc_host");
             ts.api().registerAndLogin("mc_user");
@@ -50,6 +50,10 @@ class ModerationConsoleIT {
                         Map.of("name", "Nora Notifier", "email", "nora@example.org"))).json().get("id").asText();
                 String trusted = flagger.post("/api/v1/notices", notice("illegal_or_harmful_speech", space, 1000, 4000, Map.of()))
                         .json().get("id").asText();
+
+                // The reported range is all on disk (a busy machine may lag the recording) and preserved.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> modApi.get(
+                        "/api/v1/moderation/notices/" + trusted + "/evidence").json().at("/evidence/0/state").asText().equals("kept"));
 
                 BrowserContext userCtx = browser.newPerson(ts.baseUrl());
                 Page user = userCtx.newPage();
