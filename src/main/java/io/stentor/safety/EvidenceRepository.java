@@ -41,6 +41,11 @@ final class EvidenceRepository {
                 .bind("at", Timestamp.from(at)).bind("n", e.noticeId()).bind("seq", e.seq()).execute() == 1);
     }
 
+    java.util.Optional<Evidence> find(String noticeId, int seq) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM evidence WHERE notice_id = :n AND seq = :seq")
+                .bind("n", noticeId).bind("seq", seq).map((rs, ctx) -> evidence(rs)).findOne());
+    }
+
     List<Evidence> pending() {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM evidence WHERE state = 'PENDING' ORDER BY notice_id, seq")
                 .map((rs, ctx) -> evidence(rs)).list());

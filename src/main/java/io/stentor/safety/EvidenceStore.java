@@ -110,7 +110,15 @@ public final class EvidenceStore {
         }
     }
 
-    private void capture(Evidence e) {
+    /**
+     * Captures one PENDING item. Serialised: a new notice's capture (a request thread) and the
+     * sweep's (the timer thread) may reach the same row, and only one may write its file.
+     */
+    private synchronized void capture(Evidence seen) {
+        Evidence e = repo.find(seen.noticeId(), seen.seq()).filter(x -> x.state() == Evidence.State.PENDING).orElse(null);
+        if (e == null) {
+            return; // captured for good, or deleted, since it was read
+        }
         Optional<RecordingClips.Cut> cut = clips.cut(e.spaceId(), e.fromMs(), e.toMs(), MAX_CLIP_BYTES);
         if (cut.isPresent()) {
             OggOpusClip.Clip c = cut.get().clip();
@@ -121,9 +129,10 @@ public final class EvidenceStore {
             Path file = dir.resolve(e.noticeId() + "-" + e.seq() + ".opus");
             write(file, c.ogg());
             Evidence.State state = complete ? Evidence.State.KEPT : Evidence.State.PENDING;
-            if (!repo.captured(e, state, file.toString(), c.fromMs(), c.toMs(), c.ogg().length, clock.instant())) {
-                delete(file); // the retention sweep got there first
-            } else if (complete) {
+            // Still PENDING: captures hold this lock, and the sweep (deleting only decided notices' items) runs on the
+            // timer thread between that thread's own captures.
+            repo.captured(e, state, file.toString(), c.fromMs(), c.toMs(), c.ogg().length, clock.instant());
+            if (complete) {
                 audit.append(null, "evidence.kept", e.noticeId(), "item=" + e.seq() + " space=" + e.spaceId()
                         + " range=" + c.fromMs() + "-" + c.toMs() + " bytes=" + c.ogg().length);
             }

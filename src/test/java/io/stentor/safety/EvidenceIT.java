@@ -84,7 +84,8 @@ class EvidenceIT {
                 HttpResponse<byte[]> live = audio(w, w.mod(), space, 1000, 3000);
                 assertThat(live.statusCode()).isEqualTo(200);
                 assertThat(live.headers().firstValue("content-type")).contains("audio/ogg");
-                assertThat(live.headers().firstValue("x-clip-source")).contains("evidence");
+                assertThat(live.headers().firstValue("x-clip-source")).as(() -> "clip " + live.headers().map() + ", evidence "
+                        + w.mod().get("/api/v1/moderation/notices/" + noticeId + "/evidence").text()).contains("evidence");
                 assertTone(live.body(), 2.0);
                 playsInFfprobe(live.body(), 2.0);
                 HttpResponse<byte[]> fromRecording = audio(w, w.mod(), space, 500, 2500);
