@@ -74,17 +74,26 @@ public final class EvidenceRetention implements SpaceObserver, AutoCloseable {
     int sweep() {
         Instant now = clock.instant();
         int done = 0;
-        List<EvidenceRepository.Expired> batch;
-        while (!(batch = repo.expired(now.minus(retention), BATCH)).isEmpty()) {
+        while (true) {
+            List<EvidenceRepository.Expired> batch = repo.expired(now.minus(retention), BATCH);
+            int progressed = 0;
             for (EvidenceRepository.Expired x : batch) {
-                x.files().forEach(f -> EvidenceStore.delete(Path.of(f))); // a failure leaves the notice for next round
-                repo.redact(x.noticeId(), now);
-                audit.append(null, "retention.expired", x.noticeId(), "decision=" + x.decisionId()
-                        + " evidence_files=" + x.files().size() + " retention=" + retention);
-                done++;
+                try {
+                    x.files().forEach(f -> EvidenceStore.delete(Path.of(f)));
+                    repo.redact(x.noticeId(), now);
+                    audit.append(null, "retention.expired", x.noticeId(), "decision=" + x.decisionId()
+                            + " evidence_files=" + x.files().size() + " retention=" + retention);
+                    progressed++;
+                } catch (RuntimeException e) {
+                    // Left as it was (its files, its data) for the next round; the others go on.
+                    LOG.warn("deleting the evidence of notice {} failed; trying again next round", x.noticeId(), e);
+                }
+            }
+            done += progressed;
+            if (batch.size() < BATCH || progressed == 0) {
+                return done;
             }
         }
-        return done;
     }
 
     @Override
