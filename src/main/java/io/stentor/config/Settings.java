@@ -90,6 +90,8 @@ public final class Settings {
                     + "and personal data are kept (the appeal window; longer while an appeal is open)."),
             new Setting("safety.evidence-sweep-interval", "10m", "How often expired evidence is deleted and live "
                     + "ranges still being recorded are captured again."),
+            new Setting("safety.evidence-max-mib", "10240", "Most MiB of preserved evidence audio (0: none is kept); beyond, new ranges "
+                    + "wait (and are logged) until the retention policy frees room."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

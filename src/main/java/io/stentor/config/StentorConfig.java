@@ -18,7 +18,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
      * evidence is kept after a decision (and how often that is enforced).
      */
     public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval,
-            Duration evidenceRetention, Duration evidenceSweepInterval) {
+            Duration evidenceRetention, Duration evidenceSweepInterval, int evidenceMaxMib) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -138,7 +138,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
                         r.duration("safety.tdb-interval"), r.duration("safety.evidence-retention"),
-                        r.duration("safety.evidence-sweep-interval")));
+                        r.duration("safety.evidence-sweep-interval"), r.integer("safety.evidence-max-mib", 0, 1 << 24)));
     }
 
     /** Parses typed values, naming the setting in every error. */

@@ -46,6 +46,12 @@ final class EvidenceRepository {
                 .bind("n", noticeId).bind("seq", seq).map((rs, ctx) -> evidence(rs)).findOne());
     }
 
+    /** Bytes of audio the store holds now. */
+    long storedBytes() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(bytes), 0) FROM evidence WHERE file IS NOT NULL")
+                .mapTo(Long.class).one());
+    }
+
     List<Evidence> pending() {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM evidence WHERE state = 'PENDING' ORDER BY notice_id, seq")
                 .map((rs, ctx) -> evidence(rs)).list());

@@ -50,14 +50,17 @@ public final class EvidenceStore {
     private final SpaceService spaces;
     private final AuditLog audit;
     private final Path dir;
+    private final long maxBytes;
     private final Clock clock;
 
-    public EvidenceStore(Jdbi jdbi, RecordingClips clips, SpaceService spaces, Path dir, Clock clock) {
+    /** {@code maxBytes}: the most audio the store holds; beyond, new ranges stay PENDING until the sweep frees room. */
+    public EvidenceStore(Jdbi jdbi, RecordingClips clips, SpaceService spaces, Path dir, long maxBytes, Clock clock) {
         this.repo = new EvidenceRepository(jdbi);
         this.clips = clips;
         this.spaces = spaces;
         this.audit = new AuditLog(jdbi, clock);
         this.dir = dir;
+        this.maxBytes = maxBytes;
         this.clock = clock;
     }
 
@@ -125,6 +128,11 @@ public final class EvidenceStore {
             boolean complete = cut.get().complete();
             if (!complete && e.clipToMs() != null && c.toMs() <= e.clipToMs()) {
                 return; // nothing new on disk since the last capture
+            }
+            if (repo.storedBytes() - e.bytes() + c.ogg().length > maxBytes) {
+                LOG.error("the evidence store is full (safety.evidence-max-mib): notice {} item {} waits for room", e.noticeId(),
+                        e.seq());
+                return; // stays PENDING: captured once the retention policy has freed room, while the recording lasts
             }
             Path file = dir.resolve(e.noticeId() + "-" + e.seq() + ".opus");
             write(file, c.ogg());

@@ -218,7 +218,8 @@ public final class StentorServer implements AutoCloseable {
     private static void wireEvidence(StentorConfig cfg, Database db, SpaceService spaces, io.stentor.safety.SafetyService safety,
             Router router, List<AutoCloseable> timers, Clock clock) {
         io.stentor.safety.EvidenceStore evidence = new io.stentor.safety.EvidenceStore(db.jdbi(),
-                new io.stentor.media.RecordingClips(db.jdbi()), spaces, cfg.db().dataDir().resolve("evidence"), clock);
+                new io.stentor.media.RecordingClips(db.jdbi()), spaces, cfg.db().dataDir().resolve("evidence"),
+                (long) cfg.safety().evidenceMaxMib() << 20, clock);
         safety.preserveEvidenceWith(evidence);
         io.stentor.safety.EvidenceRetention retention = new io.stentor.safety.EvidenceRetention(db.jdbi(), evidence,
                 cfg.safety().evidenceRetention(), cfg.safety().evidenceSweepInterval(), clock);

@@ -46,10 +46,16 @@ class EvidenceIT {
     }
 
     private World world(String prefix) {
+        return world(prefix, Map.of());
+    }
+
+    private World world(String prefix, Map<String, String> settings) {
         StentorCommand.commandLine().execute("admin", "create-user", "--handle", prefix + "_admin", "--role", "admin",
                 "--password", "a very long secret", "--data-dir", data.toString(), "--auth-argon2-memory-kib", "1024");
-        TestServer ts = new TestServer(Map.of("data.dir", data.toString(), "safety.evidence-retention", "1ms",
+        Map<String, String> all = new java.util.HashMap<>(Map.of("data.dir", data.toString(), "safety.evidence-retention", "1ms",
                 "safety.evidence-sweep-interval", "300ms"));
+        all.putAll(settings);
+        TestServer ts = new TestServer(all);
         Api admin = ts.api().withToken(ts.api().post("/api/v1/auth/tokens",
                 Map.of("handle", prefix + "_admin", "password", "a very long secret")).json().get("token").asText());
         Api mod = ts.api().registerAndLogin(prefix + "_mod");
@@ -181,6 +187,34 @@ class EvidenceIT {
             HttpResponse<byte[]> stillKept = audio(w, w.mod(), space, 3000, 5000);
             assertThat(stillKept.statusCode()).isEqualTo(200);
             assertTone(stillKept.body(), 2.0);
+        }
+    }
+
+    @Test
+    void aFullEvidenceStoreCopiesNothingMoreAndTheRangePlaysFromTheRecordingWhileItLasts() throws Exception {
+        try (World w = world("cap", Map.of("safety.evidence-max-mib", "0"))) {
+            String space = w.host().post("/api/v1/spaces", Map.of("title", "Full store")).json().at("/space/id").asText();
+            String noticeId;
+            try (MediaClient mic = MediaClient.speaker(w.ts(), space, w.host().token()).sendTone(440)) {
+                Thread.sleep(3000);
+                Api.Res filed = w.ts().api().post("/api/v1/notices", notice("violence", space, 500, 1500));
+                assertThat(filed.status()).as("the notice is accepted all the same").isEqualTo(201);
+                noticeId = filed.json().get("id").asText();
+                Thread.sleep(700); // two sweeps
+                assertThat(w.mod().get("/api/v1/moderation/notices/" + noticeId + "/evidence").json()
+                        .at("/evidence/0/state").asText()).isEqualTo("pending");
+                HttpResponse<byte[]> fromRecording = audio(w, w.mod(), space, 500, 1500);
+                assertThat(fromRecording.headers().firstValue("x-clip-source")).contains("recording");
+                assertTone(fromRecording.body(), 1.0);
+            }
+            w.host().post("/api/v1/spaces/" + space + "/end");
+            assertThat(w.host().delete("/api/v1/spaces/" + space + "/replay").status()).isEqualTo(204);
+            // With the recording gone and nothing copied, the range is unavailable, and says so.
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.mod().get("/api/v1/moderation/notices/" + noticeId
+                    + "/evidence").json().at("/evidence/0/state").asText().equals("unavailable"));
+            assertThat(w.mod().get("/api/v1/moderation/spaces/" + space + "/audio?fromMs=500&toMs=1500").error())
+                    .isEqualTo("no_recording");
+            assertThat(data.resolve("evidence")).doesNotExist();
         }
     }
 
