@@ -59,8 +59,8 @@ export function renderModeration(main, noticeId) {
     session.me ? null : h('a', { href: '#/login?next=' + encodeURIComponent(location.hash.slice(1)) }, 'Log in')));
     return;
   }
-  if (noticeId) noticePage(main, noticeId);
-  else queuePage(main);
+  if (noticeId) return noticePage(main, noticeId);
+  return queuePage(main);
 }
 
 // ---------------------------------------------------------------- the queue and the appeals
@@ -72,11 +72,14 @@ function queuePage(main) {
     h('p', { class: 'muted' }, 'Trusted flaggers first, then spaces live now, then the most severe, then the oldest.'),
     h('section', { 'aria-labelledby': 'mq-h' }, h('h2', { id: 'mq-h' }, 'Notices to decide'), list),
     h('section', { 'aria-labelledby': 'ma-h' }, h('h2', { id: 'ma-h' }, 'Open appeals'), appeals));
-  api('GET', '/moderation/notices').then((d) => replace(list, d.notices.length
+  const load = () => api('GET', '/moderation/notices').then((d) => replace(list, d.notices.length
     ? h('ol', { class: 'mod-queue' }, d.notices.map(queueItem))
     : h('p', { class: 'empty' }, 'No notice is waiting.')))
     .catch((e) => replace(list, notice('error', 'Could not load the queue: ' + e.message)));
+  load();
   loadAppeals(appeals);
+  const timer = setInterval(load, 15000); // new notices, and spaces going live or ending, reorder the queue
+  return { cleanup: () => clearInterval(timer) };
 }
 
 function badges(n) {
@@ -88,7 +91,7 @@ function queueItem(n) {
     : (i.kind === 'space_text' ? 'title/description' : 'audio' + (i.fromMs != null ? ' ' + range(i.fromMs, i.toMs) : '')))
     .join(', ');
   return h('li', { class: 'mod-item', dataset: { notice: n.id } },
-    h('a', { href: '#/moderation/notice/' + encodeURIComponent(n.id), class: 'mod-link' },
+    h('a', { href: '#/moderation/notice/' + encodeURIComponent(n.id), class: 'mod-link', 'data-key': 'notice-' + n.id },
       h('span', { class: 'mod-title' }, CATEGORY[n.category] || n.category),
       h('span', { class: 'muted' }, ` · ${fmtTime(n.receivedAt)} · ${what}`)),
     h('span', { class: 'row' }, badges(n)));
