@@ -76,6 +76,9 @@ class ModerationConsoleIT {
                 assertThat(order).containsExactly(trusted, anonymous);
                 assertThat(mod.locator(".mod-item").first().innerText()).contains("Trusted flagger").contains("Live now");
 
+                mod.setViewportSize(390, 844);
+                mod.screenshot(new Page.ScreenshotOptions().setFullPage(true).setPath(SHOTS.resolve("moderation-queue-phone.png")));
+                mod.setViewportSize(1200, 900);
                 mod.locator(".mod-item a").first().click();
                 mod.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Notice: Illegal or harmful speech")).waitFor();
                 assertThat(mod.getByText("@loudmouth").count()).isPositive();
