@@ -1,8 +1,9 @@
-// The Stentor web app: a hash router (#/, #/signup, #/login, #/new, #/space/ID), the API client,
+// The Stentor web app: a hash router (#/, #/signup, #/login, #/new, #/space/ID, #/moderation), the API client,
 // and the pages other than the room (room.js). Plain ES modules, no build step.
 
 import { renderRoom } from './room.js';
 import { renderReport } from './report.js';
+import { renderModeration } from './moderation.js';
 import { Backoff, wsUrl, diag } from './audio.js';
 
 // ---------------------------------------------------------------- API client
@@ -199,7 +200,8 @@ function renderNav() {
   const nav = document.getElementById('nav');
   const me = session.me;
   replace(nav, me
-    ? [h('a', { href: '#/new', class: 'button primary' }, 'New space'),
+    ? [['moderator', 'admin'].includes(me.role) ? h('a', { href: '#/moderation', class: 'button' }, 'Moderation') : null,
+      h('a', { href: '#/new', class: 'button primary' }, 'New space'),
       h('span', { class: 'who', title: '@' + me.handle }, h('span', { class: 'avatar small', 'aria-hidden': 'true' },
         initials(me.displayName)), h('span', { class: 'who-name' }, me.displayName)),
       h('button', { type: 'button', class: 'button', onclick: logout }, 'Log out')]
@@ -294,6 +296,7 @@ function route() {
   else if (parts[0] === 'new') page = newSpace(main);
   else if (parts[0] === 'space' && parts[1]) page = renderRoom(main, decodeURIComponent(parts[1]));
   else if (parts[0] === 'report') page = renderReport(main, params.get('space'));
+  else if (parts[0] === 'moderation') page = renderModeration(main, parts[1] === 'notice' ? decodeURIComponent(parts[2] || '') : null);
   else page = notFound(main);
   cleanup = page && page.cleanup ? page.cleanup : null;
   // Move focus to the new page's heading, for keyboard and screen-reader users, unless the page

@@ -94,6 +94,12 @@ public final class Settings {
             new Setting("misuse.unfounded-warn", "4", "Manifestly unfounded notices in the window after which a notifier is warned (0 = never)."),
             new Setting("misuse.unfounded-suspend", "5", "Manifestly unfounded notices in the window after which a warned notifier's notices are suspended (0 = never)."),
             new Setting("misuse.unfounded-suspension", "30d", "How long the processing of such a notifier's notices is suspended."),
+            new Setting("safety.evidence-retention", "183d", "How long after its decision a notice's evidence (audio) "
+                    + "and personal data are kept (the appeal window; longer while an appeal is open)."),
+            new Setting("safety.evidence-sweep-interval", "10m", "How often expired evidence is deleted and live "
+                    + "ranges still being recorded are captured again."),
+            new Setting("safety.evidence-max-mib", "10240", "Most MiB of preserved evidence audio (0: none is kept); beyond, new ranges "
+                    + "wait (and are logged) until the retention policy frees room."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

@@ -22,8 +22,12 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
             int unfoundedDeprioritise, int unfoundedWarn, int unfoundedSuspend, Duration unfoundedSuspension) {
     }
 
-    /** Trust &amp; safety: where the terms of service are. */
-    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval) {
+    /**
+     * Trust &amp; safety: where the terms of service are, the Transparency Database, and how long
+     * evidence is kept after a decision (and how often that is enforced).
+     */
+    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval,
+            Duration evidenceRetention, Duration evidenceSweepInterval, int evidenceMaxMib) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -142,7 +146,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
-                        r.duration("safety.tdb-interval")),
+                        r.duration("safety.tdb-interval"), r.duration("safety.evidence-retention"),
+                        r.duration("safety.evidence-sweep-interval"), r.integer("safety.evidence-max-mib", 0, 1 << 24)),
                 new Misuse(r.duration("misuse.window"), r.integer("misuse.violations-warn", 0, 1000),
                         r.integer("misuse.violations-suspend", 0, 1000), r.duration("misuse.violations-suspension"),
                         r.integer("misuse.unfounded-deprioritise", 0, 1000), r.integer("misuse.unfounded-warn", 0, 1000),

@@ -34,7 +34,13 @@ public final class AuditLog {
     }
 
     /** Appends an entry; {@code actor} is a user id (null for the public, e.g. an anonymous notifier). */
-    public synchronized void append(String actor, String action, String subject, String details) {
+    public void append(String actor, String action, String subject, String details) {
+        synchronized (AuditLog.class) { // one chain: serialised across every AuditLog of this process
+            appendNow(actor, action, subject, details);
+        }
+    }
+
+    private void appendNow(String actor, String action, String subject, String details) {
         // Microseconds: what every database stores exactly, so the hash recomputes from what is read back.
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         jdbi.useTransaction(h -> {

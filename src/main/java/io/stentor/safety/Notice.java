@@ -11,4 +11,14 @@ import java.util.List;
 public record Notice(String id, Instant receivedAt, String notifierId, String notifierName, String notifierEmail,
         boolean trusted, String category, String explanation, String state, String decisionId, boolean live,
         List<NoticeItem> items) {
+
+    /** Why it stands where it is in the queue (trusted_flagger, live, severe), for the console's badges. */
+    public List<String> getPriority() {
+        return NoticePriority.reasons(this);
+    }
+
+    /** Severity rank of its category, 1 the most severe (see {@link NoticePriority}). */
+    public int getSeverity() {
+        return NoticePriority.severity(category);
+    }
 }

@@ -21,8 +21,8 @@ public final class Safety {
     private Safety() {
     }
 
-    /** Builds the part and registers its routes. */
-    public static void register(Router router, Jdbi jdbi, SpaceService spaces, StageService stage, UserRepository users,
+    /** Builds the part and registers its routes; returns the notices' service (evidence is wired onto it). */
+    public static SafetyService register(Router router, Jdbi jdbi, SpaceService spaces, StageService stage, UserRepository users,
             Notifier notifier, Terms terms, SigningKey key, ModeratedReplays replays, StentorConfig.Misuse misuseCfg, Clock clock) {
         SafetyRepository repo = new SafetyRepository(jdbi);
         AuditLog audit = new AuditLog(jdbi, clock);
@@ -35,5 +35,6 @@ public final class Safety {
         Appeals appeals = new Appeals(repo, enforcement, notifier, audit, key, clock);
         SafetyService notices = new SafetyService(repo, spaces, audit, misuse, restrictions, clock);
         new SafetyRoutes(notices, moderation, appeals, terms).register(router);
+        return notices;
     }
 }

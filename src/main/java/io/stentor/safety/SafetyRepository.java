@@ -41,13 +41,19 @@ final class SafetyRepository {
         });
     }
 
-    /** Open notices, trusted flaggers first, then those about live spaces, then oldest first. */
+    /**
+     * Open notices in the order of {@link NoticePriority}: those of notifiers who misuse notices last (Art
+     * 23(2)); else trusted flaggers first, then those about
+     * spaces live now, then the most severe category, then oldest first.
+     */
     List<Notice> queue(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                 SELECT n.*, EXISTS (SELECT 1 FROM notice_items i JOIN spaces s ON s.id = i.space_id
-                                    WHERE i.notice_id = n.id AND s.state = 'LIVE') AS live
+                                    WHERE i.notice_id = n.id AND s.state = 'LIVE') AS live,
+                       %s AS severity
                 FROM notices n WHERE n.state = 'OPEN'
-                ORDER BY n.trusted DESC, live DESC, n.received_at, n.id LIMIT :limit""")
+                ORDER BY n.deprioritised, n.trusted DESC, live DESC, severity, n.received_at, n.id LIMIT :limit"""
+                .formatted(NoticePriority.severitySql("n.category")))
                 .bind("limit", limit).map((rs, ctx) -> notice(rs, h)).list());
     }
 

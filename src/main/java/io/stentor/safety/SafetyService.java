@@ -39,6 +39,7 @@ public final class SafetyService {
     private final AuditLog audit;
     private final MisusePolicy misuse;
     private final AccountRestrictions restrictions;
+    private volatile EvidenceStore evidence; // set at wiring (StentorServer); preserves the audio a notice names
 
     SafetyService(SafetyRepository repo, SpaceService spaces, AuditLog audit, MisusePolicy misuse, AccountRestrictions restrictions,
             Clock clock) {
@@ -48,6 +49,11 @@ public final class SafetyService {
         this.audit = audit;
         this.misuse = misuse;
         this.restrictions = restrictions;
+    }
+
+    /** Preserves the audio each new notice names (set once at wiring). */
+    public void preserveEvidenceWith(EvidenceStore store) {
+        this.evidence = store;
     }
 
     /** Files a notice; anyone may, signed in or not. Returns it (the receipt is made from it). */
@@ -96,6 +102,9 @@ public final class SafetyService {
         repo.insert(n, deprioritised);
         audit.append(n.notifierId(), "notice.received", n.id(), "category=" + category + " trusted=" + trusted
                 + " items=" + checked.size());
+        if (evidence != null) {
+            evidence.preserve(n);
+        }
         return n;
     }
 

@@ -161,7 +161,7 @@ public final class StentorServer implements AutoCloseable {
             timers.add(new io.stentor.safety.TdbSubmitter(new io.stentor.safety.TdbOutbox(db.jdbi(), clock), cfg.safety().tdbUrl(),
                     cfg.safety().tdbToken(), cfg.safety().tdbInterval()));
         }
-        io.stentor.safety.Safety.register(router, db.jdbi(), spaces, stage, accounts.users(), notifier, terms, guardKey,
+        io.stentor.safety.SafetyService safety = io.stentor.safety.Safety.register(router, db.jdbi(), spaces, stage, accounts.users(), notifier, terms, guardKey,
                 new io.stentor.safety.ModeratedReplays() {
                     @Override
                     public boolean remove(String spaceId, boolean removed) {
@@ -173,6 +173,7 @@ public final class StentorServer implements AutoCloseable {
                         return media.hasRecording(spaceId);
                     }
                 }, cfg.misuse(), clock);
+        wireEvidence(cfg, db, spaces, safety, router, timers, clock);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
@@ -221,6 +222,20 @@ public final class StentorServer implements AutoCloseable {
             db.close();
             throw e;
         }
+    }
+
+    /** Evidence for moderators: preserved on every notice, played to them, deleted when its retention ends. */
+    private static void wireEvidence(StentorConfig cfg, Database db, SpaceService spaces, io.stentor.safety.SafetyService safety,
+            Router router, List<AutoCloseable> timers, Clock clock) {
+        io.stentor.safety.EvidenceStore evidence = new io.stentor.safety.EvidenceStore(db.jdbi(),
+                new io.stentor.media.RecordingClips(db.jdbi()), spaces, cfg.db().dataDir().resolve("evidence"),
+                (long) cfg.safety().evidenceMaxMib() << 20, clock);
+        safety.preserveEvidenceWith(evidence);
+        io.stentor.safety.EvidenceRetention retention = new io.stentor.safety.EvidenceRetention(db.jdbi(), evidence,
+                cfg.safety().evidenceRetention(), cfg.safety().evidenceSweepInterval(), clock);
+        spaces.events().observe(retention); // after the media plane's: the recording is closed when it hears of an end
+        timers.add(retention);
+        new io.stentor.safety.EvidenceRoutes(evidence, spaces).register(router);
     }
 
     /** The port actually bound (useful with port 0). */
