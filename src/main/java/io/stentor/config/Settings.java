@@ -86,6 +86,9 @@ public final class Settings {
                     + "submitted to BASE/api/v1/statements); empty = not submitted (export them with stentor tdb export)."),
             new Setting("safety.tdb-token", "", "Bearer token for the Transparency Database API."),
             new Setting("safety.tdb-interval", "10s", "How often queued statements are submitted."),
+            new Setting("safety.risk-record-audience", "10000", "Expected listeners from which a scheduled space "
+                    + "is a large event (DSA Art 34/35): it needs an event risk record with the measures taken, "
+                    + "and is flagged to moderators until it has one."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

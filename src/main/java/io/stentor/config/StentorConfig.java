@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
 public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
         Admission admission, Overload overload, Safety safety) {
 
-    /** Trust &amp; safety: where the terms of service are. */
-    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval) {
+    /** Trust &amp; safety: where the terms of service are, Transparency Database submission, large live events. */
+    public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval, int riskRecordAudience) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -133,7 +133,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("overload.cpu-constrained-percent", 1, 101), r.integer("overload.cpu-critical-percent", 1, 101),
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
-                        r.duration("safety.tdb-interval")));
+                        r.duration("safety.tdb-interval"), r.integer("safety.risk-record-audience", 1, 1_000_000_000)));
     }
 
     /** Parses typed values, naming the setting in every error. */

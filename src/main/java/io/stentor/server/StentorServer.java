@@ -163,6 +163,8 @@ public final class StentorServer implements AutoCloseable {
         }
         new io.stentor.safety.SafetyRoutes(new io.stentor.safety.SafetyService(db.jdbi(), spaces, notifier, terms, clock), terms)
                 .register(router);
+        new io.stentor.safety.LiveEventRoutes(new io.stentor.safety.LiveEvents(db.jdbi(), spaces, media, clock,
+                cfg.safety().riskRecordAudience())).register(router);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)

@@ -67,6 +67,12 @@ final class SpaceRepository {
                 .map(SpaceRepository::space).findOne());
     }
 
+    /** Sets the broadcast delay alone, so that it never races an edit of the other fields. */
+    void broadcastDelay(String id, int seconds) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET broadcast_delay_seconds = :s WHERE id = :id")
+                .bind("s", seconds).bind("id", id).execute());
+    }
+
     /** Takes a space out of discovery lists (or back). */
     void demote(String id, boolean demoted) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET demoted = :d WHERE id = :id").bind("d", demoted).bind("id", id)
@@ -281,7 +287,8 @@ final class SpaceRepository {
         return new Space(rs.getString("id"), rs.getString("host_id"), rs.getString("title"), rs.getString("description"),
                 rs.getString("language"), SpaceState.valueOf(rs.getString("state")),
                 RecordingPolicy.valueOf(rs.getString("recording_policy")), instant(rs, "scheduled_start"),
-                instant(rs, "started_at"), instant(rs, "ended_at"), instant(rs, "created_at"), instant(rs, "updated_at"));
+                instant(rs, "started_at"), instant(rs, "ended_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
+                rs.getInt("broadcast_delay_seconds"));
     }
 
     private static StageMember member(ResultSet rs, StatementContext ctx) throws SQLException {
