@@ -63,6 +63,13 @@ final class LiveSpace implements MixOutput {
     private boolean closed;
     private int ticksSinceReport;
     private boolean reportedSilence = true;
+    /** Level reports wait as long as the audio they describe, so indicators light up when listeners hear it. */
+    private final java.util.ArrayDeque<HeldLevels> heldLevels = new java.util.ArrayDeque<>();
+    private long ticks;
+
+    /** A speaking-levels report made at {@code tick}, waiting for the broadcast delay. */
+    private record HeldLevels(long tick, Map<String, Double> levels) {
+    }
 
     LiveSpace(String spaceId, String title, MediaPlane plane, OpusCodec.Encoder encoder, OggOpusStream liveOgg,
             Recorder recorder, Consumer<Map<String, Double>> levels, int delaySeconds) {
@@ -96,10 +103,12 @@ final class LiveSpace implements MixOutput {
                 return;
             }
             mixer.tick();
+            ticks++;
             if (++ticksSinceReport >= LEVEL_REPORT_TICKS) {
                 ticksSinceReport = 0;
                 reportLevels();
             }
+            releaseLevels();
         }
     }
 
@@ -271,7 +280,15 @@ final class LiveSpace implements MixOutput {
     /** Drops the held audio that has not aired; null when nothing was held. Any thread. */
     BroadcastCut cut() {
         synchronized (tickLock) { // the delay is the tick's: no frame moves while we cut
-            return closed ? null : delay.cut();
+            BroadcastCut cut = closed ? null : delay.cut();
+            if (cut != null && !heldLevels.isEmpty()) {
+                // The held reports describe the audio just cut: drop them; silence airs now, so say so.
+                Map<String, Double> quiet = new LinkedHashMap<>();
+                heldLevels.peekLast().levels().keySet().forEach(h -> quiet.put(h, 0.0));
+                heldLevels.clear();
+                levels.accept(quiet);
+            }
+            return cut;
         }
     }
 
@@ -313,8 +330,24 @@ final class LiveSpace implements MixOutput {
         }
         // Send while someone speaks, and once more when everyone has gone quiet.
         if (anyone || !reportedSilence) {
-            levels.accept(now);
+            if (delay.delayFrames() == 0 && heldLevels.isEmpty()) {
+                levels.accept(now);
+            } else {
+                heldLevels.add(new HeldLevels(ticks, now)); // at most 125 (30 s / 12 ticks)
+            }
             reportedSilence = !anyone;
+        }
+    }
+
+    /** Sends the level report that is due under the current delay; older due ones are skipped, as the audio is. */
+    private void releaseLevels() {
+        int d = delay.delayFrames();
+        HeldLevels due = null;
+        while (!heldLevels.isEmpty() && heldLevels.peek().tick() + d <= ticks) {
+            due = heldLevels.poll();
+        }
+        if (due != null) {
+            levels.accept(due.levels());
         }
     }
 

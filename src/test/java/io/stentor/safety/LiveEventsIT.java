@@ -179,7 +179,13 @@ class LiveEventsIT {
             // Set while live, by a moderator: applied at once, announced, audited.
             assertThat(mod.put("/api/v1/spaces/" + id + "/broadcast-delay", Map.of("seconds", 4)).status()).isEqualTo(200);
             room.awaitType("broadcast_delay", m -> m.get("seconds").asInt() == 4);
+            long started = System.nanoTime();
             try (MediaClient speaker = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+                // Speaking indicators wait for the audio they describe.
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(() -> room.messages()
+                        .stream().anyMatch(m -> m.path("type").asText().equals("levels")
+                                && m.at("/levels/live_host").asDouble() > 0.1));
+                assertThat((System.nanoTime() - started) / 1e9).as("levels shown with the delayed audio").isGreaterThan(3.0);
                 await().atMost(Duration.ofSeconds(15)).until(() -> firstToneArrival(listener) > 0);
                 Thread.sleep(1000); // the tone airs, and 4 s more of it are held
 
