@@ -61,6 +61,8 @@ final class LiveSpace implements MixOutput {
     /** Held for a whole tick: whoever holds it knows no tick is using the codecs or the recorder. */
     private final Object tickLock = new Object();
     private boolean closed;
+    /** Ended, listeners hearing out the delay: nothing more is recorded. */
+    private boolean draining;
     private int ticksSinceReport;
     private boolean reportedSilence = true;
     /** Level reports wait as long as the audio they describe, so indicators light up when listeners hear it. */
@@ -277,6 +279,23 @@ final class LiveSpace implements MixOutput {
         return delay.delayFrames() / BroadcastDelay.FRAMES_PER_SECOND;
     }
 
+    /**
+     * The space ended: its speakers are let go now (1000), while listeners go on hearing what the
+     * delay holds. Returns the milliseconds until that has aired (0: nothing held, close now).
+     */
+    long drain() {
+        synchronized (tickLock) {
+            draining = true;
+            if (delay.held() == 0) {
+                return 0;
+            }
+        }
+        for (SpeakerChannel s : speakers.values()) {
+            sayGoodbye(s.channel, 1000, "the space has ended");
+        }
+        return (long) delay.delayFrames() * BroadcastDelay.FRAME_MS;
+    }
+
     /** Drops the held audio that has not aired; null when nothing was held. Any thread. */
     BroadcastCut cut() {
         synchronized (tickLock) { // the delay is the tick's: no frame moves while we cut
@@ -298,7 +317,8 @@ final class LiveSpace implements MixOutput {
     public void frame(int sequence, long captureMicros, long arrivalNanos, byte[] packet, int length) {
         // One copy per frame, shared by the recorder, the delay and the Ogg pager; never modified.
         byte[] copy = java.util.Arrays.copyOf(packet, length);
-        long timelineMs = recorder.append(copy); // undelayed: the recording keeps what was said
+        // Undelayed: the recording keeps what was said (and stops when the space ends).
+        long timelineMs = draining ? -1 : recorder.append(copy);
         delay.push(copy, captureMicros, arrivalNanos, timelineMs);
     }
 

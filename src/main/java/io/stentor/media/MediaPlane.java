@@ -61,6 +61,8 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final Clock clock;
     private final List<java.util.function.Consumer<String>> replayListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, LiveSpace> live = new ConcurrentHashMap<>();
+    /** Ended spaces whose listeners still hear what the broadcast delay held (see {@link #end}). */
+    private final Map<String, LiveSpace> draining = new ConcurrentHashMap<>();
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
             Clock clock) {
@@ -141,11 +143,31 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         });
     }
 
+    /**
+     * The space ended. Its speakers are let go at once; with a broadcast delay its listeners first
+     * hear what the delay still holds (the end of the conversation), then are told it ended.
+     */
     private void end(String spaceId) {
         LiveSpace ls = live.remove(spaceId);
         if (ls == null) {
             return;
         }
+        long heldMillis = ls.drain();
+        if (heldMillis == 0) {
+            finish(spaceId, ls);
+            return;
+        }
+        draining.put(spaceId, ls);
+        // Off the clock thread when due: finishing writes files and the database.
+        clockThreads.schedule(() -> Thread.ofVirtual().start(() -> {
+            if (draining.remove(spaceId, ls)) {
+                finish(spaceId, ls);
+            }
+        }), heldMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes an ended space's media and finishes its recording (and replay). */
+    private void finish(String spaceId, LiveSpace ls) {
         Recorder.Result r = ls.close(true);
         writeAiredReplay(spaceId, r); // before publishing: the public never gets the uncut file
         boolean publish = spaces.get(spaceId).recordingPolicy() == RecordingPolicy.PUBLISH_IMMEDIATELY
@@ -167,8 +189,9 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
      * @throws io.stentor.error.StentorException (409) when the space is not live on this node
      */
     public Optional<BroadcastCut> cut(String spaceId, String moderatorId) {
-        LiveSpace ls = live(spaceId).orElseThrow(() -> io.stentor.error.StentorException.conflict("space_not_live",
-                "This space is not live (on this server): there is no broadcast to cut."));
+        LiveSpace ls = live(spaceId).or(() -> Optional.ofNullable(draining.get(spaceId)))
+                .orElseThrow(() -> io.stentor.error.StentorException.conflict("space_not_live",
+                        "This space is not live (on this server): there is no broadcast to cut."));
         BroadcastCut cut = ls.cut();
         if (cut == null) {
             return Optional.empty();
@@ -182,10 +205,14 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     /**
      * The kill switch: closes every listener and speaker of the space at once (close code 4010),
      * drops what the delay held, finishes the recording and withholds it (never published as a
-     * replay). The control plane ends the space afterwards. False if it was not running here.
+     * replay). The control plane ends the space afterwards. Also stops an ended space whose
+     * listeners still hear what the delay held. False if it was not running here.
      */
     public boolean takeOffAir(String spaceId) {
         LiveSpace ls = live.remove(spaceId);
+        if (ls == null) {
+            ls = draining.remove(spaceId);
+        }
         if (ls == null) {
             return false;
         }
@@ -340,6 +367,12 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             if (ls != null) {
                 speaking.addAll(ls.speakerChannels());
                 ls.close(false);
+            }
+        }
+        for (String id : List.copyOf(draining.keySet())) { // ended already: finish them now
+            LiveSpace ls = draining.remove(id);
+            if (ls != null) {
+                finish(id, ls);
             }
         }
         clockThreads.shutdownNow();

@@ -105,7 +105,7 @@ public final class LiveEvents {
      */
     public CutView cut(Caller caller, String spaceId) {
         requireModerator(caller);
-        Space s = requireLive(spaceId);
+        Space s = spaces.get(spaceId); // live, or just ended with its listeners hearing out the delay
         BroadcastCut cut = media.cut(spaceId, caller.userId()).orElseThrow(() -> StentorException.conflict(
                 "nothing_to_cut", s.broadcastDelaySeconds() == 0
                         ? "This space has no broadcast delay, so nothing is held back to cut: set a delay first "
@@ -129,11 +129,22 @@ public final class LiveEvents {
             throw StentorException.badRequest("invalid_reason", "Give the reason for taking the space off air "
                     + "(field 'reason', 5 to " + MAX_REASON + " characters); it goes to the audit log.");
         }
-        requireLive(spaceId);
+        boolean live = spaces.get(spaceId).state() == SpaceState.LIVE;
         Instant at = clock.instant();
-        // Media first: off air now, before the database work of ending the space.
-        media.takeOffAir(spaceId);
-        spaces.endByModeration(spaceId);
+        // Media first: off air now, before the database work of ending the space. An ended space
+        // may still be airing what its delay held: that stops too.
+        boolean offAir = media.takeOffAir(spaceId);
+        if (live) {
+            try {
+                spaces.endByModeration(spaceId);
+            } catch (StentorException raced) {
+                if (spaces.get(spaceId).state() != SpaceState.ENDED) { // ended meanwhile: that is fine
+                    throw raced;
+                }
+            }
+        } else if (!offAir) {
+            throw StentorException.conflict("space_not_live", "This space is not live: there is nothing to take off air.");
+        }
         repo.killed(spaceId, caller.userId(), at, why);
         audit.append(caller.userId(), "live.kill", spaceId, "reason=" + why);
         return new KillView(spaceId, SpaceState.ENDED.name().toLowerCase(), at, why);
@@ -197,15 +208,6 @@ public final class LiveEvents {
     }
 
     // ---- who may
-
-    private Space requireLive(String spaceId) {
-        Space s = spaces.get(spaceId);
-        if (s.state() != SpaceState.LIVE) {
-            throw StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()
-                    + ", not live.");
-        }
-        return s;
-    }
 
     private boolean runsStage(Caller caller, Space s) {
         if (caller.isAdmin() || caller.userId().equals(s.hostId())) {

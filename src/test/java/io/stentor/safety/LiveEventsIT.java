@@ -220,9 +220,26 @@ class LiveEventsIT {
                 for (int i = before + 1; i < got.size(); i++) {
                     assertThat(got.get(i).sequence()).isEqualTo(got.get(i - 1).sequence() + 1);
                 }
+
+                // The host ends the space: the speaker is let go at once, while listeners hear out
+                // what the delay held (the end of the conversation), then are told it ended.
+                int atEnd = toneFrames(listener).length;
+                long ended = System.nanoTime();
+                assertThat(host.post("/api/v1/spaces/" + id + "/end").status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(2)).until(() -> speaker.closeCode() != -1);
+                assertThat(speaker.closeCode()).isEqualTo(1000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> listener.closeCode() != -1);
+                double heardFor = (System.nanoTime() - ended) / 1e9;
+                assertThat(listener.closeCode()).isEqualTo(1000);
+                assertThat(heardFor).as("listeners hear the held 4 s before the end").isBetween(3.5, 6.0);
+                boolean[] last = toneFrames(listener);
+                int toneAfterEnd = 0;
+                for (int i = atEnd; i < last.length; i++) {
+                    toneAfterEnd += last[i] ? 1 : 0;
+                }
+                assertThat(toneAfterEnd).as("tone frames aired after the end").isBetween(150, 210);
             }
         }
-        assertThat(host.post("/api/v1/spaces/" + id + "/end").status()).isEqualTo(200);
 
         // The replay marks the cut and silences it; the recording keeps what was said (evidence).
         JsonNode replay = await().atMost(Duration.ofSeconds(5)).until(() -> ts.api().get("/api/v1/spaces/" + id + "/replay"),
