@@ -275,10 +275,6 @@ final class LiveSpace implements MixOutput {
         delay.delayFrames(seconds * BroadcastDelay.FRAMES_PER_SECOND);
     }
 
-    int delaySeconds() {
-        return delay.delayFrames() / BroadcastDelay.FRAMES_PER_SECOND;
-    }
-
     /**
      * The space ended: its speakers are let go now (1000), while listeners go on hearing what the
      * delay holds. Returns the milliseconds until that has aired (0: nothing held, close now).
