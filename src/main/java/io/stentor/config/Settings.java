@@ -100,6 +100,9 @@ public final class Settings {
                     + "ranges still being recorded are captured again."),
             new Setting("safety.evidence-max-mib", "10240", "Most MiB of preserved evidence audio (0: none is kept); beyond, new ranges "
                     + "wait (and are logged) until the retention policy frees room."),
+            new Setting("safety.risk-record-audience", "10000", "Expected listeners from which a scheduled space "
+                    + "is a large event (DSA Art 34/35): it needs an event risk record with the measures taken, "
+                    + "and is flagged to moderators until it has one."),
             new Setting("media.codec", "auto", "Opus implementation: native (bundled libopus), java (Concentus) or auto."),
             new Setting("media.bitrate", "32000", "Bitrate of the mixed stream, bits per second."),
             new Setting("media.jitter-frames", "3", "Frames (20 ms each) buffered per speaker before play-out."),

@@ -23,11 +23,11 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
     }
 
     /**
-     * Trust &amp; safety: where the terms of service are, the Transparency Database, and how long
-     * evidence is kept after a decision (and how often that is enforced).
+     * Trust &amp; safety: where the terms of service are, the Transparency Database, how long
+     * evidence is kept after a decision (and how often that is enforced), large live events.
      */
     public record Safety(String termsDir, String tdbUrl, String tdbToken, Duration tdbInterval,
-            Duration evidenceRetention, Duration evidenceSweepInterval, int evidenceMaxMib) {
+            Duration evidenceRetention, Duration evidenceSweepInterval, int evidenceMaxMib, int riskRecordAudience) {
     }
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
@@ -147,7 +147,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.duration("overload.calm")),
                 new Safety(r.string("safety.terms-dir"), r.string("safety.tdb-url"), r.string("safety.tdb-token"),
                         r.duration("safety.tdb-interval"), r.duration("safety.evidence-retention"),
-                        r.duration("safety.evidence-sweep-interval"), r.integer("safety.evidence-max-mib", 0, 1 << 24)),
+                        r.duration("safety.evidence-sweep-interval"), r.integer("safety.evidence-max-mib", 0, 1 << 24),
+                        r.integer("safety.risk-record-audience", 1, 1_000_000_000)),
                 new Misuse(r.duration("misuse.window"), r.integer("misuse.violations-warn", 0, 1000),
                         r.integer("misuse.violations-suspend", 0, 1000), r.duration("misuse.violations-suspension"),
                         r.integer("misuse.unfounded-deprioritise", 0, 1000), r.integer("misuse.unfounded-warn", 0, 1000),

@@ -24,6 +24,10 @@ public enum DropReason {
     CATCH_UP,
     /** A listener whose connection could not take more. */
     SLOW_LISTENER,
+    /** Held in the broadcast delay and cut by a moderator before it aired (silence aired instead). */
+    CUT,
+    /** Held in the broadcast delay and skipped when the delay was shortened (listeners jumped ahead). */
+    SKIPPED,
     /** A recording page could not be written (disk full?). */
     WRITE_FAILED;
 

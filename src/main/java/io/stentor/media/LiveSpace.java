@@ -20,9 +20,14 @@ import java.util.function.Consumer;
 /**
  * The media of one live space: its speakers, its mixer on the 20 ms clock, and its outputs — the
  * WebSocket tier (pre-framed shared frames), the Ogg tier (shared pages), and the recorder. Built
- * when the space goes live, closed when it ends.
+ * when the space goes live, closed when it ends (or taken off air by the kill switch).
  *
- * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → {Fanout(ws), Ogg pager → Fanout(ogg), Recorder}</pre>
+ * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → BroadcastDelay → {Fanout(ws), Ogg pager → Fanout(ogg)}
+ *                                                     └→ Recorder (undelayed)</pre>
+ *
+ * <p>Listeners hear the space through the broadcast delay; speakers hear each other's forwarded
+ * packets at once (that is conversation, not broadcast); the recording keeps what was said, and
+ * cuts are marked beside it (see {@link AiredReplay}).
  *
  * <p>Ingest runs on network threads, the tick on a media-clock thread; the stage gate is replaced
  * atomically by the control plane.
@@ -45,6 +50,7 @@ final class LiveSpace implements MixOutput {
     private final OggOpusStream liveOgg;
     private final List<byte[]> pagePackets = new ArrayList<>();
     private final Recorder recorder;
+    private final BroadcastDelay delay;
     private final Consumer<Map<String, Double>> levels;
     private final Map<String, SpeakerChannel> speakers = new ConcurrentHashMap<>();
     private final BitSet slots = new BitSet();
@@ -55,11 +61,20 @@ final class LiveSpace implements MixOutput {
     /** Held for a whole tick: whoever holds it knows no tick is using the codecs or the recorder. */
     private final Object tickLock = new Object();
     private boolean closed;
+    /** Ended, listeners hearing out the delay: nothing more is recorded. */
+    private boolean draining;
     private int ticksSinceReport;
     private boolean reportedSilence = true;
+    /** Level reports wait as long as the audio they describe, so indicators light up when listeners hear it. */
+    private final java.util.ArrayDeque<HeldLevels> heldLevels = new java.util.ArrayDeque<>();
+    private long ticks;
+
+    /** A speaking-levels report made at {@code tick}, waiting for the broadcast delay. */
+    private record HeldLevels(long tick, Map<String, Double> levels) {
+    }
 
     LiveSpace(String spaceId, String title, MediaPlane plane, OpusCodec.Encoder encoder, OggOpusStream liveOgg,
-            Recorder recorder, Consumer<Map<String, Double>> levels) {
+            Recorder recorder, Consumer<Map<String, Double>> levels, int delaySeconds) {
         this.spaceId = spaceId;
         this.title = title;
         this.plane = plane;
@@ -68,6 +83,8 @@ final class LiveSpace implements MixOutput {
         this.recorder = recorder;
         this.levels = levels;
         this.mixer = new SpaceMixer(encoder, this, plane.mixStage, plane.jitterStage);
+        this.delay = new BroadcastDelay(this::air, plane.delayStage, plane.silence);
+        delay.delayFrames(delaySeconds * BroadcastDelay.FRAMES_PER_SECOND);
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
                 plane.cfg.maxBehindFrames(), plane.cfg.maxQueuedFrames(), plane.cfg.maxFramesPerWrite(), null,
                 () -> closeFrame(4008, "too slow: reconnect"));
@@ -88,10 +105,12 @@ final class LiveSpace implements MixOutput {
                 return;
             }
             mixer.tick();
+            ticks++;
             if (++ticksSinceReport >= LEVEL_REPORT_TICKS) {
                 ticksSinceReport = 0;
                 reportLevels();
             }
+            releaseLevels();
         }
     }
 
@@ -249,17 +268,63 @@ final class LiveSpace implements MixOutput {
         }
     }
 
+    // ---- the broadcast delay and the kill switch
+
+    /** Sets how far behind live listeners hear the space, from the next tick (see {@link BroadcastDelay}). */
+    void delaySeconds(int seconds) {
+        delay.delayFrames(seconds * BroadcastDelay.FRAMES_PER_SECOND);
+    }
+
+    /**
+     * The space ended: its speakers are let go now (1000), while listeners go on hearing what the
+     * delay holds. Returns the milliseconds until that has aired (0: nothing held, close now).
+     */
+    long drain() {
+        synchronized (tickLock) {
+            draining = true;
+            if (delay.held() == 0) {
+                return 0;
+            }
+        }
+        for (SpeakerChannel s : speakers.values()) {
+            sayGoodbye(s.channel, 1000, "the space has ended");
+        }
+        return (long) delay.delayFrames() * BroadcastDelay.FRAME_MS;
+    }
+
+    /** Drops the held audio that has not aired; null when nothing was held. Any thread. */
+    BroadcastCut cut() {
+        synchronized (tickLock) { // the delay is the tick's: no frame moves while we cut
+            BroadcastCut cut = closed ? null : delay.cut();
+            if (cut != null && !heldLevels.isEmpty()) {
+                // The held reports describe the audio just cut: drop them; silence airs now, so say so.
+                Map<String, Double> quiet = new LinkedHashMap<>();
+                heldLevels.peekLast().levels().keySet().forEach(h -> quiet.put(h, 0.0));
+                heldLevels.clear();
+                levels.accept(quiet);
+            }
+            return cut;
+        }
+    }
+
     // ---- outputs (mixer thread)
 
     @Override
     public void frame(int sequence, long captureMicros, long arrivalNanos, byte[] packet, int length) {
+        // One copy per frame, shared by the recorder, the delay and the Ogg pager; never modified.
+        byte[] copy = java.util.Arrays.copyOf(packet, length);
+        // Undelayed: the recording keeps what was said (and stops when the space ends).
+        long timelineMs = draining ? -1 : recorder.append(copy);
+        delay.push(copy, captureMicros, arrivalNanos, timelineMs);
+    }
+
+    /** A frame due to air (from the delay, on the mixer thread): to every listener output. */
+    private void air(int sequence, long captureMicros, long arrivalNanos, byte[] packet) {
         if (webSocket.size() > 0) {
             webSocket.publish(MediaWire.webSocketFrame(ByteBufAllocator.DEFAULT, MediaWire.SOURCE_MIX, sequence,
-                    captureMicros, packet, 0, length), sequence, arrivalNanos);
+                    captureMicros, packet, 0, packet.length), sequence, arrivalNanos);
         }
-        byte[] copy = java.util.Arrays.copyOf(packet, length);
-        recorder.append(copy);
-        pagePackets.add(copy);
+        pagePackets.add(packet);
         if (pagePackets.size() >= plane.cfg.oggPageFrames()) {
             int pageSeq = liveOgg.nextAudioPageSeq();
             byte[] page = liveOgg.audioPage(pagePackets, false);
@@ -281,8 +346,24 @@ final class LiveSpace implements MixOutput {
         }
         // Send while someone speaks, and once more when everyone has gone quiet.
         if (anyone || !reportedSilence) {
-            levels.accept(now);
+            if (delay.delayFrames() == 0 && heldLevels.isEmpty()) {
+                levels.accept(now);
+            } else {
+                heldLevels.add(new HeldLevels(ticks, now)); // at most 125 (30 s / 12 ticks)
+            }
             reportedSilence = !anyone;
+        }
+    }
+
+    /** Sends the level report that is due under the current delay; older due ones are skipped, as the audio is. */
+    private void releaseLevels() {
+        int d = delay.delayFrames();
+        HeldLevels due = null;
+        while (!heldLevels.isEmpty() && heldLevels.peek().tick() + d <= ticks) {
+            due = heldLevels.poll();
+        }
+        if (due != null) {
+            levels.accept(due.levels());
         }
     }
 
@@ -296,12 +377,26 @@ final class LiveSpace implements MixOutput {
      * end-of-stream page; on a server shutdown it is left open so the next start continues it.
      */
     Recorder.Result close(boolean spaceEnded) {
+        // 1000: the space is over. 1012 (service restart): the server is stopping, the space goes on: reconnect.
+        return spaceEnded ? close(1000, "the space has ended", true) : close(1012, "server restarting: reconnect", false);
+    }
+
+    /**
+     * The kill switch: every listener and speaker is closed at once with {@link #TAKEN_OFF_AIR}, the
+     * audio held in the delay never airs, and the recording is finished.
+     */
+    Recorder.Result takeOffAir() {
+        return close(TAKEN_OFF_AIR, TAKEN_OFF_AIR_REASON, true);
+    }
+
+    /** The close code of the kill switch (documented in docs/PROTOCOL.md). */
+    static final int TAKEN_OFF_AIR = 4010;
+    static final String TAKEN_OFF_AIR_REASON = "taken off air by the platform";
+
+    private Recorder.Result close(int code, String why, boolean finish) {
         if (clock != null) {
             clock.cancel(false);
         }
-        // 1000: the space is over. 1012 (service restart): the server is stopping, the space goes on: reconnect.
-        int code = spaceEnded ? 1000 : 1012;
-        String why = spaceEnded ? "the space has ended" : "server restarting: reconnect";
         webSocket.closeAll(() -> closeFrame(code, why));
         ogg.closeAll(null);
         for (SpeakerChannel s : speakers.values()) {
@@ -309,7 +404,7 @@ final class LiveSpace implements MixOutput {
         }
         synchronized (tickLock) { // wait out a running tick; none starts after this
             closed = true;
-            Recorder.Result result = spaceEnded ? recorder.finish() : recorder.suspend();
+            Recorder.Result result = finish ? recorder.finish() : recorder.suspend();
             closeQuietly(encoder);
             return result;
         }

@@ -50,7 +50,10 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     final MediaStage wsStage;
     final MediaStage oggStage;
     final MediaStage recorderStage;
+    final MediaStage delayStage;
     final Timer serverLatency;
+    /** 20 ms of encoded silence: what airs during a broadcast-delay hold and instead of cut audio. */
+    final byte[] silence;
     private final Counter slowDisconnects;
     private final OpusCodec codec;
     private final SpaceService spaces;
@@ -58,6 +61,8 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final Clock clock;
     private final List<java.util.function.Consumer<String>> replayListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, LiveSpace> live = new ConcurrentHashMap<>();
+    /** Ended spaces whose listeners still hear what the broadcast delay held (see {@link #end}). */
+    private final Map<String, LiveSpace> draining = new ConcurrentHashMap<>();
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
             Clock clock) {
@@ -80,6 +85,8 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         this.wsStage = new MediaStage("fanout_ws", registry);
         this.oggStage = new MediaStage("fanout_ogg", registry);
         this.recorderStage = new MediaStage("recorder", registry);
+        this.delayStage = new MediaStage("delay", registry);
+        this.silence = silence(codec, cfg.bitrate());
         this.serverLatency = Timer.builder("stentor.media.server.latency")
                 .description("Server-added latency: audio reaching the server until its mix is written to listeners")
                 .publishPercentiles(0.5, 0.99, 0.999).publishPercentileHistogram()
@@ -114,6 +121,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             case SpaceEvent.StateChanged sc when sc.change().equals("ended") -> end(spaceId);
             case SpaceEvent.StageChanged st -> stage(spaceId, st.stage());
             case SpaceEvent.Removed r -> live(spaceId).ifPresent(ls -> ls.kick(r.user().id()));
+            case SpaceEvent.BroadcastDelay d -> live(spaceId).ifPresent(ls -> ls.delaySeconds(d.seconds()));
             default -> {
             }
         }
@@ -127,7 +135,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             OggOpusStream liveOgg = new OggOpusStream(ThreadLocalRandom.current().nextInt(), Recorder.PRE_SKIP,
                     new OpusTags("Stentor", List.of("TITLE=" + s.title())));
             LiveSpace ls = new LiveSpace(id, s.title(), this, codec.newEncoder(cfg.bitrate()), liveOgg, recorder,
-                    levels -> spaces.events().publishLevels(id, levels));
+                    levels -> spaces.events().publishLevels(id, levels), s.broadcastDelaySeconds());
             ls.stageChanged(seats(spaces.stage(id)));
             ls.start(clockThreads);
             LOG.info("space {} is live: mixing and recording to {}", id, file);
@@ -135,19 +143,117 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         });
     }
 
+    /**
+     * The space ended. Its speakers are let go at once; with a broadcast delay its listeners first
+     * hear what the delay still holds (the end of the conversation), then are told it ended.
+     */
     private void end(String spaceId) {
         LiveSpace ls = live.remove(spaceId);
         if (ls == null) {
             return;
         }
+        long heldMillis = ls.drain();
+        if (heldMillis == 0) {
+            finish(spaceId, ls);
+            return;
+        }
+        draining.put(spaceId, ls);
+        // Off the clock thread when due: finishing writes files and the database.
+        clockThreads.schedule(() -> Thread.ofVirtual().start(() -> {
+            if (draining.remove(spaceId, ls)) {
+                finish(spaceId, ls);
+            }
+        }), heldMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes an ended space's media and finishes its recording (and replay). */
+    private void finish(String spaceId, LiveSpace ls) {
         Recorder.Result r = ls.close(true);
-        boolean publish = spaces.get(spaceId).recordingPolicy() == RecordingPolicy.PUBLISH_IMMEDIATELY;
+        writeAiredReplay(spaceId, r); // before publishing: the public never gets the uncut file
+        boolean publish = spaces.get(spaceId).recordingPolicy() == RecordingPolicy.PUBLISH_IMMEDIATELY
+                && !recordings.find(spaceId).map(Recording::withheld).orElse(false);
         recordings.finished(spaceId, r, publish, clock.instant());
         if (publish) {
             replayPublished(spaceId);
         }
         LOG.info("space {} ended: recording of {} ms, {} bytes, {}", spaceId, r.durationMillis(), r.bytes(),
                 publish ? "published" : "held until published");
+    }
+
+    // ---- live events (DSA Art 34/35): the cut and the kill switch; the delay follows the space's events
+
+    /**
+     * Drops the audio held in the space's broadcast delay before it airs, and marks the range cut
+     * on the recording. Empty when nothing was held (no delay, or cut already).
+     *
+     * @throws io.stentor.error.StentorException (409) when the space is not live on this node
+     */
+    public Optional<BroadcastCut> cut(String spaceId, String moderatorId) {
+        LiveSpace ls = live(spaceId).or(() -> Optional.ofNullable(draining.get(spaceId)))
+                .orElseThrow(() -> io.stentor.error.StentorException.conflict("space_not_live",
+                        "This space is not live (on this server): there is no broadcast to cut."));
+        BroadcastCut cut = ls.cut();
+        if (cut == null) {
+            return Optional.empty();
+        }
+        recordings.cut(io.stentor.store.Ids.next(), spaceId, cut, moderatorId, clock.instant());
+        LOG.info("space {}: moderator {} cut {} frames ({}..{} ms) before they aired", spaceId, moderatorId,
+                cut.frames(), cut.fromMs(), cut.toMs());
+        return Optional.of(cut);
+    }
+
+    /**
+     * The kill switch: closes every listener and speaker of the space at once (close code 4010),
+     * drops what the delay held, finishes the recording and withholds it (never published as a
+     * replay). The control plane ends the space afterwards. Also stops an ended space whose
+     * listeners still hear what the delay held. False if it was not running here.
+     */
+    public boolean takeOffAir(String spaceId) {
+        LiveSpace ls = live.remove(spaceId);
+        if (ls == null) {
+            ls = draining.remove(spaceId);
+        }
+        if (ls == null) {
+            return false;
+        }
+        Recorder.Result r = ls.takeOffAir();
+        recordings.withhold(spaceId);
+        writeAiredReplay(spaceId, r);
+        recordings.finished(spaceId, r, false, clock.instant());
+        LOG.warn("space {} taken off air by the kill switch: recording of {} ms withheld", spaceId, r.durationMillis());
+        return true;
+    }
+
+    /** The ranges cut from a space's broadcast (the recording's cut marks). */
+    public List<BroadcastCut> cuts(String spaceId) {
+        return recordings.cuts(spaceId);
+    }
+
+    /** If the broadcast was cut, writes the replay as it aired (cuts silenced); the recording stays as said. */
+    private void writeAiredReplay(String spaceId, Recorder.Result r) {
+        List<BroadcastCut> cuts = recordings.cuts(spaceId);
+        if (cuts.isEmpty()) {
+            return;
+        }
+        try {
+            recordings.aired(spaceId, AiredReplay.write(r.file(), cuts, silence, cfg.recorderPageFrames()));
+        } catch (java.io.IOException | RuntimeException e) {
+            // Never fall back to the uncut file: hold the replay back instead.
+            recordings.withhold(spaceId);
+            LOG.error("space {}: the replay without its cuts could not be written; the replay is withheld", spaceId, e);
+        }
+    }
+
+    private static byte[] silence(OpusCodec codec, int bitrate) {
+        try (OpusCodec.Encoder enc = codec.newEncoder(bitrate)) {
+            short[] zeros = new short[SpaceMixer.FRAME_SAMPLES];
+            byte[] out = new byte[1275];
+            int n = 0;
+            for (int i = 0; i < 3; i++) { // past the encoder's start-up
+                n = enc.encode(zeros, out);
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
     }
 
     private void stage(String spaceId, List<SpaceViews.StageMemberView> stage) {
@@ -171,8 +277,12 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         replayListeners.add(listener);
     }
 
-    /** Makes a finished recording public and tells whoever waits for it. */
+    /** Makes a finished recording public and tells whoever waits for it (never a withheld one). */
     void publishReplay(String spaceId) {
+        if (recordings.find(spaceId).map(Recording::withheld).orElse(false)) {
+            throw io.stentor.error.StentorException.conflict("replay_withheld",
+                    "This space was taken off air by the platform; its recording is not published.");
+        }
         recordings.publish(spaceId);
         replayPublished(spaceId);
     }
@@ -270,6 +380,12 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             if (ls != null) {
                 speaking.addAll(ls.speakerChannels());
                 ls.close(false);
+            }
+        }
+        for (String id : List.copyOf(draining.keySet())) { // ended already: finish them now
+            LiveSpace ls = draining.remove(id);
+            if (ls != null) {
+                finish(id, ls);
             }
         }
         clockThreads.shutdownNow();

@@ -20,6 +20,7 @@ import io.stentor.space.SpaceState;
 import io.stentor.space.StageService;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,8 +35,11 @@ public final class MediaRoutes {
     record Slots(String type, Map<Integer, String> slots) {
     }
 
-    /** A replay's details. */
-    record ReplayView(String url, long durationMillis, long bytes, boolean published) {
+    /**
+     * A replay's details; {@code cuts} are the ranges a moderator cut from the live broadcast,
+     * silenced in the replay (ms on its timeline).
+     */
+    record ReplayView(String url, long durationMillis, long bytes, boolean published, List<BroadcastCut> cuts) {
     }
 
     private final MediaPlane plane;
@@ -66,13 +70,17 @@ public final class MediaRoutes {
             Space s = spaces.hostedBy(req.requireCaller(), req.param("id"));
             Recording rec = readyRecording(s.id());
             plane.publishReplay(s.id());
-            return ApiResponse.ok(new ReplayView(url(s.id()), rec.durationMillis(), rec.bytes(), true));
+            return ApiResponse.ok(new ReplayView(url(s.id()), rec.durationMillis(), rec.bytes(), true,
+                    plane.cuts(s.id())));
         });
         r.delete("/api/v1/spaces/{id}/replay", req -> {
             Space s = spaces.hostedBy(req.requireCaller(), req.param("id"));
             Recording rec = readyRecording(s.id());
             try {
                 Files.deleteIfExists(rec.file());
+                if (rec.airedFile() != null) {
+                    Files.deleteIfExists(rec.airedFile());
+                }
             } catch (IOException e) {
                 throw new StentorException(StentorException.Kind.UNAVAILABLE, "remove_failed",
                         "The replay file could not be removed; try again.");
@@ -287,13 +295,15 @@ public final class MediaRoutes {
     private ApiResponse replayFile(ApiRequest req) {
         Recording rec = visibleRecording(req);
         // A held replay fetched by its host must not be kept by shared caches.
-        return ApiResponse.file(rec.file(), "audio/ogg")
+        // As it aired: a moderator's cuts are silent in it (the recording itself keeps what was said).
+        return ApiResponse.file(rec.replayFile(), "audio/ogg")
                 .header("Cache-Control", rec.published() ? "public, max-age=60" : "private, no-store");
     }
 
     private ReplayView replayView(ApiRequest req) {
         Recording rec = visibleRecording(req);
-        return new ReplayView(url(rec.spaceId()), rec.durationMillis(), rec.bytes(), rec.published());
+        return new ReplayView(url(rec.spaceId()), rec.durationMillis(), rec.bytes(), rec.published(),
+                plane.cuts(rec.spaceId()));
     }
 
     /** The recording if it is finished and the caller may hear it: published, or the host/an admin asks. */

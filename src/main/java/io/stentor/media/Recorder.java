@@ -38,9 +38,12 @@ final class Recorder {
     private final int pageFrames;
     private final MediaStage stage;
     private final List<byte[]> pending = new ArrayList<>();
+    /** Frames in the recording so far, counting those before a restart: the space's timeline, 20 ms each. */
+    private long frames;
     private boolean finished;
 
     private Recorder(Path file, FileChannel out, OggOpusStream ogg, int pageFrames, MediaStage stage) {
+        this.frames = ogg.granulePosition() / SpaceMixer.FRAME_SAMPLES;
         this.file = file;
         this.out = out;
         this.ogg = ogg;
@@ -94,10 +97,16 @@ final class Recorder {
         }
     }
 
-    void append(byte[] packet) {
+    /**
+     * Appends a frame; returns where it sits on the space's timeline (ms from the start of the
+     * recording, which is also its position in the replay).
+     */
+    long append(byte[] packet) {
+        long at = frames * BroadcastDelay.FRAME_MS;
         if (finished) {
-            return;
+            return at;
         }
+        frames++;
         stage.in();
         pending.add(packet);
         // Keep one packet back, so that the end-of-stream page always carries audio (and a granule).
@@ -106,6 +115,7 @@ final class Recorder {
             write(ogg.audioPage(page, false));
             page.clear();
         }
+        return at;
     }
 
     /** Writes the last page (marked end-of-stream), syncs and closes; returns duration and size. */

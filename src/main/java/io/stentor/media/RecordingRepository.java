@@ -45,6 +45,36 @@ final class RecordingRepository implements ReplayCatalog {
                 .bind("now", Timestamp.from(now)).execute());
     }
 
+    /** Keeps the replay from ever being published (the space was taken off air). */
+    void withhold(String spaceId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE recordings SET withheld = TRUE, published = FALSE WHERE space_id = :id")
+                .bind("id", spaceId).execute());
+    }
+
+    /** Notes the replay as it aired (cuts silenced): the file the public gets. */
+    void aired(String spaceId, Path airedFile) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE recordings SET aired_file = :f WHERE space_id = :id")
+                .bind("f", airedFile.toString()).bind("id", spaceId).execute());
+    }
+
+    /** Marks a range of the recording as cut from the broadcast by a moderator. */
+    void cut(String id, String spaceId, BroadcastCut cut, String by, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO broadcast_cuts (id, space_id, from_ms, to_ms, frames, cut_by, cut_at)
+                VALUES (:id, :space, :from, :to, :frames, :by, :at)""")
+                .bind("id", id).bind("space", spaceId).bind("from", cut.fromMs()).bind("to", cut.toMs())
+                .bind("frames", cut.frames()).bind("by", by).bind("at", Timestamp.from(at)).execute());
+    }
+
+    /** The ranges cut from a space's broadcast, in timeline order. */
+    List<BroadcastCut> cuts(String spaceId) {
+        return jdbi.withHandle(h -> h.createQuery(
+                "SELECT from_ms, to_ms, frames FROM broadcast_cuts WHERE space_id = :id ORDER BY from_ms, id")
+                .bind("id", spaceId)
+                .map((rs, ctx) -> new BroadcastCut(rs.getLong("from_ms"), rs.getLong("to_ms"), rs.getInt("frames")))
+                .list());
+    }
+
     Optional<Recording> find(String spaceId) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM recordings WHERE space_id = :id").bind("id", spaceId)
                 .map((rs, ctx) -> recording(rs)).findOne());
@@ -80,9 +110,10 @@ final class RecordingRepository implements ReplayCatalog {
 
     private static Recording recording(ResultSet rs) throws SQLException {
         Timestamp ended = rs.getTimestamp("ended_at");
+        String aired = rs.getString("aired_file");
         return new Recording(rs.getString("space_id"), Path.of(rs.getString("file")),
                 Recording.State.valueOf(rs.getString("state")), rs.getBoolean("published"), rs.getLong("duration_ms"),
                 rs.getLong("bytes"), rs.getTimestamp("started_at").toInstant(), ended == null ? null : ended.toInstant(),
-                rs.getBoolean("removed"));
+                rs.getBoolean("removed"), rs.getBoolean("withheld"), aired == null ? null : Path.of(aired));
     }
 }

@@ -20,6 +20,8 @@ import org.jdbi.v3.core.Jdbi;
 public final class AuditLog {
 
     static final String GENESIS = "0".repeat(64);
+    /** One lock for every AuditLog of the process: features may each hold their own instance. */
+    private static final Object APPENDS = new Object();
 
     /** The outcome of a verification: intact with {@code entries}, or broken at {@code brokenAt} and why. */
     public record Verdict(boolean intact, long entries, long brokenAt, String problem) {
@@ -35,7 +37,7 @@ public final class AuditLog {
 
     /** Appends an entry; {@code actor} is a user id (null for the public, e.g. an anonymous notifier). */
     public void append(String actor, String action, String subject, String details) {
-        synchronized (AuditLog.class) { // one chain: serialised across every AuditLog of this process
+        synchronized (APPENDS) {
             appendNow(actor, action, subject, details);
         }
     }

@@ -174,6 +174,8 @@ public final class StentorServer implements AutoCloseable {
                     }
                 }, cfg.misuse(), clock);
         wireEvidence(cfg, db, spaces, safety, router, timers, clock);
+        new io.stentor.safety.LiveEventRoutes(new io.stentor.safety.LiveEvents(db.jdbi(), spaces, media, clock,
+                cfg.safety().riskRecordAudience())).register(router);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)

@@ -21,7 +21,7 @@ import java.util.Map;
         @JsonSubTypes.Type(SpaceEvent.StageChanged.class), @JsonSubTypes.Type(SpaceEvent.RequestsChanged.class),
         @JsonSubTypes.Type(SpaceEvent.InviteChanged.class), @JsonSubTypes.Type(SpaceEvent.Removed.class),
         @JsonSubTypes.Type(SpaceEvent.AudienceCount.class), @JsonSubTypes.Type(SpaceEvent.Reactions.class),
-        @JsonSubTypes.Type(SpaceEvent.Levels.class)})
+        @JsonSubTypes.Type(SpaceEvent.Levels.class), @JsonSubTypes.Type(SpaceEvent.BroadcastDelay.class)})
 public sealed interface SpaceEvent {
 
     /** First message on every connection: the whole current state. */
@@ -63,6 +63,14 @@ public sealed interface SpaceEvent {
     /** Speaking indicators: each connected speaker's peak level (0..1) over the last ~250 ms. */
     @JsonTypeName("levels")
     record Levels(Map<String, Double> levels) implements SpaceEvent {
+    }
+
+    /**
+     * The broadcast delay changed: listeners now hear the space {@code seconds} behind live (a
+     * longer delay holds the audio for the difference; a shorter one skips ahead).
+     */
+    @JsonTypeName("broadcast_delay")
+    record BroadcastDelay(int seconds) implements SpaceEvent {
     }
 
     /** Reactions since the last flush, counted by emoji. */

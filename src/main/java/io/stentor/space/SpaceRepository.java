@@ -67,6 +67,12 @@ final class SpaceRepository {
                 .map(SpaceRepository::space).findOne());
     }
 
+    /** Sets the broadcast delay alone, so that it never races an edit of the other fields. */
+    void broadcastDelay(String id, int seconds) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET broadcast_delay_seconds = :s WHERE id = :id")
+                .bind("s", seconds).bind("id", id).execute());
+    }
+
     /** Takes a space out of discovery lists (or back). */
     void demote(String id, boolean demoted) {
         jdbi.useHandle(h -> h.createUpdate("UPDATE spaces SET demoted = :d WHERE id = :id").bind("d", demoted).bind("id", id)
@@ -74,6 +80,12 @@ final class SpaceRepository {
     }
 
     /** Spaces filtered by state and/or host, in the order that suits the state (demoted ones only by host). */
+    /** Every live space, demoted or not. */
+    List<Space> allLive() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM spaces WHERE state = 'LIVE' ORDER BY started_at DESC, id")
+                .map(SpaceRepository::space).list());
+    }
+
     List<Space> list(SpaceState state, String hostId, int limit) {
         String order = state == null ? "created_at DESC" : switch (state) {
             case LIVE -> "started_at DESC";
@@ -312,7 +324,7 @@ final class SpaceRepository {
                 rs.getString("language"), SpaceState.valueOf(rs.getString("state")),
                 RecordingPolicy.valueOf(rs.getString("recording_policy")), instant(rs, "scheduled_start"),
                 instant(rs, "started_at"), instant(rs, "ended_at"), instant(rs, "created_at"), instant(rs, "updated_at"),
-                rs.getString("label"), rs.getBoolean("age_restricted"));
+                rs.getString("label"), rs.getBoolean("age_restricted"), rs.getInt("broadcast_delay_seconds"));
     }
 
     private static StageMember member(ResultSet rs, StatementContext ctx) throws SQLException {

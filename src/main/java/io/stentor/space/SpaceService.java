@@ -78,6 +78,26 @@ public final class SpaceService {
         repo.demote(id, demoted);
     }
 
+    /**
+     * Sets how far behind live the space's listeners hear it (0-30 s; who may is the caller's
+     * business, see io.stentor.safety.LiveEvents). Stored, and announced on the events channel,
+     * where the media plane applies it at once if the space is live.
+     */
+    public Space broadcastDelay(String id, int seconds) {
+        if (seconds < 0 || seconds > Space.MAX_BROADCAST_DELAY_SECONDS) {
+            throw StentorException.badRequest("invalid_delay", "The broadcast delay is 0 to "
+                    + Space.MAX_BROADCAST_DELAY_SECONDS + " seconds.");
+        }
+        Space next = locks.with(id, () -> {
+            Space s = get(id);
+            requireActive(s);
+            repo.broadcastDelay(id, seconds);
+            return get(id);
+        });
+        hub.publish(id, new SpaceEvent.BroadcastDelay(seconds));
+        return next;
+    }
+
     public List<SpaceViews.SpaceView> list(Optional<SpaceState> state, Optional<String> hostHandle, int limit) {
         String hostId = null;
         if (hostHandle.isPresent()) {
@@ -116,9 +136,9 @@ public final class SpaceService {
                 audience.count(id));
     }
 
-    /** Spaces live right now (for the media plane after a restart). */
+    /** Every live space, demoted ones included (this is not discovery: the media plane and moderation use it). */
     public List<Space> live() {
-        return repo.list(SpaceState.LIVE, null, 100_000);
+        return repo.allLive();
     }
 
     /** The stage as stored: who is on it, with roles and mutes. */
@@ -168,7 +188,7 @@ public final class SpaceService {
         }
         Space s = new Space(Ids.next(), caller.userId(), title, description, language,
                 scheduled ? SpaceState.SCHEDULED : SpaceState.LIVE, policy, n.scheduledStart(), scheduled ? null : now,
-                null, now, now, null, false);
+                null, now, now, null, false, 0);
         repo.insert(s, new StageMember(caller.userId(), StageRole.HOST, false, false, now));
         if (!scheduled) {
             hub.publish(s.id(), new SpaceEvent.StateChanged("started", views.space(s)));
@@ -184,7 +204,7 @@ public final class SpaceService {
                     e.description() == null ? s.description() : description(e.description()),
                     e.language() == null ? s.language() : language(e.language()), s.state(),
                     e.recordingPolicy() == null ? s.recordingPolicy() : e.recordingPolicy(), s.scheduledStart(),
-                    s.startedAt(), s.endedAt(), s.createdAt(), now(), s.label(), s.ageRestricted());
+                    s.startedAt(), s.endedAt(), s.createdAt(), now(), s.label(), s.ageRestricted(), s.broadcastDelaySeconds());
             repo.update(next);
             hub.publish(id, new SpaceEvent.StateChanged("edited", views.space(next)));
             return next;
@@ -203,7 +223,8 @@ public final class SpaceService {
             }
             checkFuture(when, now());
             Space r = new Space(s.id(), s.hostId(), s.title(), s.description(), s.language(), s.state(),
-                    s.recordingPolicy(), when, null, null, s.createdAt(), now(), s.label(), s.ageRestricted());
+                    s.recordingPolicy(), when, null, null, s.createdAt(), now(), s.label(), s.ageRestricted(),
+                    s.broadcastDelaySeconds());
             repo.update(r);
             return r;
         });

@@ -23,7 +23,8 @@ public final class SpaceViews {
 
     public record SpaceView(String id, String title, String description, String language, SpaceState state,
             RecordingPolicy recordingPolicy, UserRef host, Instant scheduledStart, Instant startedAt,
-            Instant endedAt, Instant createdAt, int listeners, Replay replay, String label, boolean ageRestricted) {
+            Instant endedAt, Instant createdAt, int listeners, Replay replay, String label, boolean ageRestricted,
+            int broadcastDelaySeconds) {
     }
 
     public record StageMemberView(UserRef user, StageRole role, boolean muted, boolean mutedByHost) {
@@ -71,7 +72,8 @@ public final class SpaceViews {
     private SpaceView view(Space s, UserRef host, Replay replay) {
         return new SpaceView(s.id(), s.title(), s.description(), s.language(), s.state(), s.recordingPolicy(), host,
                 s.scheduledStart(), s.startedAt(), s.endedAt(), s.createdAt(),
-                s.state() == SpaceState.LIVE ? audience.count(s.id()) : 0, replay, s.label(), s.ageRestricted());
+                s.state() == SpaceState.LIVE ? audience.count(s.id()) : 0, replay, s.label(), s.ageRestricted(),
+                s.broadcastDelaySeconds());
     }
 
     List<StageMemberView> stage(List<StageMember> members) {
