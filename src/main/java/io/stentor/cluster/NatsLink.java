@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;
+import io.nats.client.ErrorListener;
 import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
@@ -27,15 +28,40 @@ final class NatsLink implements AutoCloseable {
     NatsLink(String servers, String name, MeterRegistry registry) {
         this.reconnects = Counter.builder("stentor.cluster.nats.reconnects")
                 .description("Times this node got its NATS connection back").register(registry);
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean();
         ConnectionListener events = (conn, type) -> {
             switch (type) {
                 case RECONNECTED -> {
                     reconnects.increment();
+                    down.set(false);
                     LOG.info("NATS: reconnected to {}", conn.getConnectedUrl());
                 }
-                case DISCONNECTED -> LOG.warn("NATS: disconnected; retrying");
-                case CONNECTED -> LOG.info("NATS: connected to {}", conn.getConnectedUrl());
+                case DISCONNECTED -> {
+                    if (down.compareAndSet(false, true)) { // once per outage, not once per retry
+                        LOG.warn("NATS: disconnected; retrying every 250 ms");
+                    }
+                }
+                case CONNECTED -> {
+                    down.set(false);
+                    LOG.info("NATS: connected to {}", conn.getConnectedUrl());
+                }
                 default -> LOG.debug("NATS: {}", type);
+            }
+        };
+        ErrorListener errors = new ErrorListener() {
+            @Override
+            public void exceptionOccurred(Connection conn, Exception e) {
+                LOG.debug("NATS: {}", e.toString()); // refused retries during an outage: said once above
+            }
+
+            @Override
+            public void errorOccurred(Connection conn, String error) {
+                LOG.warn("NATS: server said {}", error);
+            }
+
+            @Override
+            public void slowConsumerDetected(Connection conn, io.nats.client.Consumer consumer) {
+                LOG.warn("NATS: this node reads too slowly; the server drops messages for it");
             }
         };
         Options options = Options.builder().servers(servers.split(",")).connectionName(name)
@@ -43,7 +69,7 @@ final class NatsLink implements AutoCloseable {
                 .connectionTimeout(Duration.ofSeconds(2)).pingInterval(Duration.ofSeconds(2))
                 // Live audio is useless late: while disconnected, publishing drops (see FramePublisher), not buffers.
                 .reconnectBufferSize(64 * 1024)
-                .connectionListener(events).build();
+                .connectionListener(events).errorListener(errors).build();
         try {
             this.connection = Nats.connectReconnectOnConnect(options);
         } catch (IOException e) {

@@ -39,7 +39,7 @@ class EdgeClusterIT {
     void listenersOnEveryEdgeHearTheSameFramesAndMoveWhenAnEdgeDies() throws Exception {
         List<NodeProcess> nodes = new ArrayList<>();
         List<ReconnectingListener> listeners = new ArrayList<>();
-        try (ClusterFixture fx = new ClusterFixture()) {
+        try (ClusterFixture fx = new ClusterFixture(ClusterFixture.NATS)) {
             NodeProcess origin = NodeProcess.start("origin", fx.node("origin", ClusterFixture.NATS));
             nodes.add(origin);
             origin.awaitUp(Duration.ofSeconds(60)); // migrates the fresh database before the edges come

@@ -25,14 +25,15 @@ public final class ClusterFixture implements AutoCloseable {
     private final String database;
     public final String prefix;
 
-    public ClusterFixture() {
+    /** A fixture whose nodes use the NATS server at {@code natsUrl} (skipped when it does not answer). */
+    public ClusterFixture(String natsUrl) {
         {
-            java.net.URI nats = java.net.URI.create(NATS);
+            java.net.URI nats = java.net.URI.create(natsUrl);
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress(nats.getHost(), nats.getPort()), 1000);
             } catch (java.io.IOException e) {
-                System.err.println("SKIPPED: no NATS at " + NATS + " (" + e.getMessage() + ")");
-                Assumptions.abort("no NATS at " + NATS + ": " + e.getMessage());
+                System.err.println("SKIPPED: no NATS at " + natsUrl + " (" + e.getMessage() + ")");
+                Assumptions.abort("no NATS at " + natsUrl + ": " + e.getMessage());
             }
         }
         String run = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
