@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 /**
  * NATS goes away and comes back (a NATS server of the test's own, killed and restarted on the
  * same port): audio resumes on the edge without restarting any Stentor node, on the listener's
- * same connection, and the edge counts the frames it never got as a gap.
+ * same connection, and the edge counts the frames it never got as a gap. Then the space's events
+ * over NATS: a removed user's audio stops on the edge, and the end closes the edge's listeners.
  */
 class NatsRestartIT {
 
     @Test
-    void audioResumesOnTheEdgeAfterNatsRestartsAndTheGapIsCounted() throws Exception {
+    void audioResumesOnTheEdgeAfterNatsRestartsAndSpaceEventsReachIt() throws Exception {
         List<NodeProcess> nodes = new ArrayList<>();
         ReconnectingListener listener = null;
         try (NatsServerProcess nats = new NatsServerProcess(); ClusterFixture fx = new ClusterFixture(nats.url())) {
@@ -68,6 +69,20 @@ class NatsRestartIT {
                 // And it goes on in order after the gap.
                 int n = l.frames().size();
                 await().atMost(Duration.ofSeconds(5)).until(() -> l.frames().size() > n + 50);
+
+                // Space events reach the edge too: a removed user's audio stops there (4003)...
+                Api fan = origin.api().registerAndLogin("natsfan");
+                String listen = fan.post("/api/v1/spaces/" + space + "/join", Map.of()).json().get("listen").asText();
+                assertThat(listen).startsWith(edge.baseUrl());
+                try (MediaClient fanListener = MediaClient.listenerAt(listen, "")) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> fanListener.received().size() > 10);
+                    assertThat(host.post("/api/v1/spaces/" + space + "/blocks", Map.of("handle", "natsfan")).status()).isEqualTo(204);
+                    await().atMost(Duration.ofSeconds(5)).until(() -> fanListener.closeCode() == 4003);
+                }
+                // ...and the space's end closes the edge's listeners (1000) and its subscription.
+                assertThat(host.post("/api/v1/spaces/" + space + "/end").status()).isEqualTo(200);
+                await().atMost(Duration.ofSeconds(5)).until(() -> l.closeCodes().contains(1000));
+                await().atMost(Duration.ofSeconds(5)).until(() -> edge.api().metric("stentor_cluster_subscriptions") == 0);
             }
         } finally {
             if (listener != null) {

@@ -33,6 +33,7 @@ public final class ReconnectingListener implements AutoCloseable {
     private final String listenerId = "it" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     private final List<Frame> frames = new CopyOnWriteArrayList<>();
     private final List<String> nodes = new CopyOnWriteArrayList<>();
+    private final List<Integer> closeCodes = new CopyOnWriteArrayList<>();
     private final Thread loop;
     private volatile boolean stopped;
     private volatile WebSocket current;
@@ -107,6 +108,7 @@ public final class ReconnectingListener implements AutoCloseable {
 
             @Override
             public CompletionStage<?> onClose(WebSocket w, int statusCode, String reason) {
+                closeCodes.add(statusCode);
                 gone.complete(null);
                 return null;
             }
@@ -120,6 +122,11 @@ public final class ReconnectingListener implements AutoCloseable {
 
     public List<Frame> frames() {
         return frames;
+    }
+
+    /** The close codes its connections were closed with by the server, in order. */
+    public List<Integer> closeCodes() {
+        return closeCodes;
     }
 
     /** The nodes this listener has been connected to, in order. */
