@@ -2,7 +2,6 @@ package io.stentor.cluster;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import io.stentor.guard.ListenerPlacement;
 import io.stentor.server.Json;
@@ -33,8 +32,7 @@ final class EdgeDirectory implements ListenerPlacement {
 
     EdgeDirectory(NatsLink nats, ClusterSubjects subjects, Duration timeout, MeterRegistry registry) {
         this.timeoutNanos = timeout.toNanos();
-        Dispatcher d = nats.connection().createDispatcher(this::onHeartbeat);
-        d.subscribe(subjects.heartbeats());
+        nats.whenConnected(c -> c.createDispatcher(this::onHeartbeat).subscribe(subjects.heartbeats()));
         Gauge.builder("stentor.cluster.edges", this, EdgeDirectory::liveEdges)
                 .description("Edges whose heartbeat the origin heard within cluster.edge-timeout").register(registry);
     }

@@ -45,11 +45,7 @@ final class EdgeHeartbeat implements AutoCloseable {
         }
         EdgeLoad load = new EdgeLoad(node, url, media.allListeners(), Math.max(0, os.getProcessCpuLoad()),
                 media.queuedBytes(), leaving);
-        try {
-            nats.connection().publish(subjects.heartbeats(), Json.writeString(load).getBytes(StandardCharsets.UTF_8));
-        } catch (IllegalStateException closed) {
-            // shutting down
-        }
+        nats.publish(subjects.heartbeats(), Json.writeString(load).getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

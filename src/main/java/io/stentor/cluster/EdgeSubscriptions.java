@@ -45,8 +45,8 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
     private final SpaceService spaces;
     private final ClusterSubjects subjects;
     private final RelayCounters counters;
-    private final Dispatcher frames;
-    private final Dispatcher events;
+    /** Delivers every space's frames, on one thread; null until NATS is first reached. */
+    private volatile Dispatcher frames;
     private final Map<String, Entry> subscribed = new HashMap<>(); // guarded by this
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "stentor-edge-sweeper");
@@ -59,10 +59,11 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
         this.spaces = spaces;
         this.subjects = subjects;
         this.counters = new RelayCounters(registry);
-        // One thread delivers every space's frames in order; a frame costs a few queued tasks, not socket writes.
-        this.frames = nats.connection().createDispatcher();
-        this.events = nats.connection().createDispatcher(this::onEvent);
-        events.subscribe(subjects.allEvents());
+        nats.whenConnected(c -> {
+            c.createDispatcher(this::onEvent).subscribe(subjects.allEvents());
+            // One thread delivers every space's frames in order; a frame costs a few queued tasks, not socket writes.
+            frames = c.createDispatcher();
+        });
         Gauge.builder("stentor.cluster.subscriptions", this, EdgeSubscriptions::size)
                 .description("Spaces this edge is subscribed to now").register(registry);
         sweeper.scheduleWithFixedDelay(this::sweep, 500, 500, TimeUnit.MILLISECONDS);
@@ -70,6 +71,9 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
 
     @Override
     public Optional<ListenerOutputs> relayed(String spaceId) {
+        if (frames == null) {
+            return Optional.empty(); // NATS never reached yet: nothing to relay (503 media_unavailable)
+        }
         synchronized (this) {
             Entry e = subscribed.get(spaceId);
             if (e != null) {

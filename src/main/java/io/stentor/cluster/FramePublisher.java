@@ -35,14 +35,9 @@ final class FramePublisher implements SpaceRelay, SpaceObserver {
     public MixOutput publisher(String spaceId) {
         String subject = subjects.frames(spaceId);
         return (sequence, captureMicros, arrivalNanos, packet, length) -> {
-            if (!nats.connected()) {
-                dropped.increment();
-                return;
-            }
-            try {
-                nats.connection().publish(subject, RelayFrames.encode(sequence, captureMicros, packet, length));
+            if (nats.connected() && nats.publish(subject, RelayFrames.encode(sequence, captureMicros, packet, length))) {
                 published.increment();
-            } catch (IllegalStateException closedOrFull) {
+            } else {
                 dropped.increment();
             }
         };
@@ -56,12 +51,9 @@ final class FramePublisher implements SpaceRelay, SpaceObserver {
             case SpaceEvent.Removed r -> new RelayEvent(RelayEvent.REMOVED, spaceId, r.user().id());
             default -> null;
         };
+        // NATS away: the event is lost; an edge then learns of the end from the database once the frames stop.
         if (e != null) {
-            try {
-                nats.connection().publish(subjects.events(spaceId), Json.writeString(e).getBytes(StandardCharsets.UTF_8));
-            } catch (IllegalStateException closed) {
-                // NATS away: an edge still learns of the end when its frames stop and its listeners reconnect
-            }
+            nats.publish(subjects.events(spaceId), Json.writeString(e).getBytes(StandardCharsets.UTF_8));
         }
     }
 }

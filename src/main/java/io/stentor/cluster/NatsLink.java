@@ -10,19 +10,24 @@ import io.nats.client.Nats;
 import io.nats.client.Options;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * This node's connection to NATS. It never gives up: a lost server is retried every 250 ms
  * (jittered) forever, and subscriptions are restored by the client on reconnect, so a NATS restart
- * needs no Stentor restart. Start-up does not wait for NATS either. Thread-safe.
+ * needs no Stentor restart. Start-up does not wait for NATS either: the first connection is made
+ * in the background, and whoever needs it says what to do once it is there
+ * ({@link #whenConnected}). Thread-safe.
  */
 final class NatsLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsLink.class);
 
-    private final Connection connection;
+    private final CompletableFuture<Connection> ready = new CompletableFuture<>();
+    private final Thread connecting;
     private final Counter reconnects;
 
     NatsLink(String servers, String name, MeterRegistry registry) {
@@ -70,28 +75,51 @@ final class NatsLink implements AutoCloseable {
                 // Live audio is useless late: while disconnected, publishing drops (see FramePublisher), not buffers.
                 .reconnectBufferSize(64 * 1024)
                 .connectionListener(events).errorListener(errors).build();
-        try {
-            this.connection = Nats.connectReconnectOnConnect(options);
-        } catch (IOException e) {
-            throw new IllegalStateException("NATS at " + servers + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while connecting to NATS", e);
-        }
+        // The client retries the first connection as it retries a lost one; it blocks until then, so not here.
+        this.connecting = Thread.ofPlatform().daemon().name("stentor-nats-connect").start(() -> {
+            try {
+                ready.complete(Nats.connectReconnectOnConnect(options));
+            } catch (IOException e) {
+                LOG.error("NATS at {}: {}", servers, e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // closed before NATS was ever reached
+            }
+        });
         Gauge.builder("stentor.cluster.nats.connected", this, l -> l.connected() ? 1 : 0)
                 .description("1 while this node is connected to NATS").register(registry);
     }
 
-    Connection connection() {
-        return connection;
+    /** Runs {@code then} with the connection once it first exists (at once if it does), on the connecting thread. */
+    void whenConnected(Consumer<Connection> then) {
+        ready.thenAccept(then);
     }
 
     boolean connected() {
-        return connection.getStatus() == Connection.Status.CONNECTED;
+        Connection c = ready.getNow(null);
+        return c != null && c.getStatus() == Connection.Status.CONNECTED;
+    }
+
+    /** Publishes when connected; false (nothing sent) while NATS is away: live data late is useless. */
+    boolean publish(String subject, byte[] data) {
+        Connection c = ready.getNow(null);
+        if (c == null || c.getStatus() != Connection.Status.CONNECTED) {
+            return false;
+        }
+        try {
+            c.publish(subject, data);
+            return true;
+        } catch (IllegalStateException closedOrFull) {
+            return false;
+        }
     }
 
     @Override
     public void close() {
+        Connection connection = ready.getNow(null);
+        if (connection == null) {
+            connecting.interrupt();
+            return;
+        }
         try {
             connection.flush(Duration.ofMillis(500));
         } catch (Exception ignored) {
