@@ -12,13 +12,9 @@ import io.stentor.media.MediaWire;
  */
 final class EdgeSubscription implements MessageHandler {
 
-    /** A jump forward larger than this (a minute of frames), or any jump back, is a new stream (origin restarted). */
-    private static final int MAX_GAP = 3000;
-
     final ListenerOutputs outputs;
     private final RelayCounters counters;
-    private boolean started;
-    private int expected;
+    private final FrameSequence sequence = new FrameSequence();
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile long handedOutNanos = System.nanoTime();
 
@@ -37,17 +33,15 @@ final class EdgeSubscription implements MessageHandler {
         }
         counters.received.increment();
         lastFrameNanos = arrival;
-        if (started) {
-            int ahead = p.sequence() - expected; // int arithmetic: wraps as the sequence does
-            if (ahead > 0 && ahead <= MAX_GAP) {
+        switch (sequence.next(p.sequence())) {
+            case GAP -> {
                 counters.gaps.increment();
-                counters.missing.increment(ahead);
-            } else if (ahead != 0) {
-                counters.restarts.increment();
+                counters.missing.increment(sequence.missed());
+            }
+            case RESTART -> counters.restarts.increment();
+            default -> {
             }
         }
-        started = true;
-        expected = p.sequence() + 1;
         outputs.frame(p.sequence(), p.captureMicros(), arrival, p.opus(), p.opus().length);
     }
 
