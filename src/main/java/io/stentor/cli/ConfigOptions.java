@@ -16,6 +16,9 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ConfigOptions {
 
+    /** Marks the options that are settings, apart from a command's own options of the same name. */
+    private static final String MARK = "setting:";
+
     private ConfigOptions() {
     }
 
@@ -23,7 +26,10 @@ final class ConfigOptions {
         spec.addOption(OptionSpec.builder("--config").paramLabel("FILE").type(Path.class)
                 .description("Properties file with settings (default: ./stentor.properties when present).").build());
         for (Setting s : Settings.ALL) {
-            spec.addOption(OptionSpec.builder(s.flag()).paramLabel("VALUE").type(String.class)
+            if (spec.findOption(s.flag()) != null) {
+                continue; // the command has an option of its own by that name (admin create-user --role)
+            }
+            spec.addOption(OptionSpec.builder(s.flag()).paramLabel("VALUE").type(String.class).descriptionKey(MARK + s.key())
                     .description(s.description() + " (env " + s.environmentVariable() + ", default '"
                             + s.defaultValue() + "')").build());
         }
@@ -32,7 +38,8 @@ final class ConfigOptions {
     static StentorConfig load(CommandSpec spec) {
         Map<String, String> flags = new HashMap<>();
         for (Setting s : Settings.ALL) {
-            String v = spec.findOption(s.flag()).getValue();
+            OptionSpec o = spec.findOption(s.flag());
+            String v = o != null && (MARK + s.key()).equals(o.descriptionKey()) ? o.getValue() : null;
             if (v != null) {
                 flags.put(s.key(), v);
             }

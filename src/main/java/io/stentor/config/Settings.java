@@ -116,7 +116,17 @@ public final class Settings {
             new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),
             new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings: at most this much is lost in a crash."),
             new Setting("media.recordings-dir", "", "Where recordings go; empty means data.dir/recordings."),
-            new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."));
+            new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."),
+            new Setting("role", "origin", "This node's role: origin (mixes live spaces; publishes them on NATS when nats "
+                    + "is set) or edge (mixes nothing; relays spaces from NATS to its own listeners)."),
+            new Setting("nats", "", "NATS server URL(s), comma-separated (e.g. nats://127.0.0.1:4222); empty = a single "
+                    + "node. An edge needs it."),
+            new Setting("cluster.subject-prefix", "stentor", "First tokens of every NATS subject this cluster uses; nodes "
+                    + "with the same prefix (and NATS) form one cluster."),
+            new Setting("cluster.public-url", "", "Base URL listeners reach this edge at (e.g. https://edge1.example.org); "
+                    + "empty = http://HOST:PORT of this node (HOST 127.0.0.1 when http.host is 0.0.0.0)."),
+            new Setting("cluster.heartbeat-interval", "1s", "How often an edge reports its load (listeners, CPU) to the origin."),
+            new Setting("cluster.edge-timeout", "3s", "An edge silent this long counts as dead: new listeners are sent elsewhere."));
 
     private Settings() {
     }

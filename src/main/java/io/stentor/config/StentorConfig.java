@@ -11,7 +11,24 @@ import java.util.regex.Pattern;
  * {@link ConfigSources} and immutable afterwards; safe to share between threads.
  */
 public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Events events, Media media, Guard guard,
-        Admission admission, Overload overload, Safety safety, Misuse misuse) {
+        Admission admission, Overload overload, Safety safety, Misuse misuse, Cluster cluster) {
+
+    /**
+     * Scale-out: this node's role (an origin mixes and publishes; an edge relays and serves
+     * listeners), the NATS servers that carry frames between them, and the edges' heartbeats.
+     * An empty {@code nats} on an origin means a single node.
+     */
+    public record Cluster(String role, String nats, String subjectPrefix, String publicUrl, Duration heartbeatInterval,
+            Duration edgeTimeout) {
+
+        public boolean edge() {
+            return role.equals("edge");
+        }
+
+        public boolean clustered() {
+            return !nats.isEmpty();
+        }
+    }
 
     /**
      * The misuse policies (DSA Art 23), stated in the terms: repeated violations lead, after a
@@ -152,7 +169,23 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                 new Misuse(r.duration("misuse.window"), r.integer("misuse.violations-warn", 0, 1000),
                         r.integer("misuse.violations-suspend", 0, 1000), r.duration("misuse.violations-suspension"),
                         r.integer("misuse.unfounded-deprioritise", 0, 1000), r.integer("misuse.unfounded-warn", 0, 1000),
-                        r.integer("misuse.unfounded-suspend", 0, 1000), r.duration("misuse.unfounded-suspension")));
+                        r.integer("misuse.unfounded-suspend", 0, 1000), r.duration("misuse.unfounded-suspension")),
+                cluster(r));
+    }
+
+    private static Cluster cluster(Reader r) {
+        Cluster c = new Cluster(r.oneOf("role", "origin", "edge"), r.string("nats"), r.string("cluster.subject-prefix"),
+                r.string("cluster.public-url"), r.duration("cluster.heartbeat-interval"), r.duration("cluster.edge-timeout"));
+        if (c.edge() && !c.clustered()) {
+            throw new ConfigException("role edge needs nats (the NATS server the origin publishes on), e.g. nats://127.0.0.1:4222");
+        }
+        if (!c.subjectPrefix().matches("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*")) {
+            throw new ConfigException("cluster.subject-prefix must be NATS tokens separated by dots, got '" + c.subjectPrefix() + "'");
+        }
+        if (c.edgeTimeout().compareTo(c.heartbeatInterval().multipliedBy(2)) < 0) {
+            throw new ConfigException("cluster.edge-timeout must be at least twice cluster.heartbeat-interval");
+        }
+        return c;
     }
 
     /** Parses typed values, naming the setting in every error. */

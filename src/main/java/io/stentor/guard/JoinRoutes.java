@@ -41,9 +41,11 @@ public final class JoinRoutes {
     private final JoinTickets tickets;
     private final ReplayPromises promises;
     private final java.util.function.Consumer<ApiRequest> proofOfWork;
+    private final ListenerPlacement placement;
 
     public JoinRoutes(SpaceService spaces, StageService stage, Admission admission, JoinTickets tickets,
-            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork) {
+            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork, ListenerPlacement placement) {
+        this.placement = placement;
         this.spaces = spaces;
         this.stage = stage;
         this.admission = admission;
@@ -80,9 +82,10 @@ public final class JoinRoutes {
             case Admission.Admitted a -> {
                 caller.ifPresent(c -> stage.join(c, spaceId)); // counts them in the audience (and checks blocks)
                 String q = "?ticket=" + a.ticket();
+                String base = placement.place().orElse(""); // an edge's absolute URL in a cluster; else this node's paths
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
-                        a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q,
-                        a.reason()));
+                        a.expiresAt(), base + "/api/v1/spaces/" + spaceId + "/listen" + q,
+                        base + "/spaces/" + spaceId + "/live.opus" + q, a.reason()));
             }
             case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.number(), w.position(),
                     w.etaSeconds(), w.reason() + ": you are number " + w.position() + " in line, about " + w.etaSeconds()

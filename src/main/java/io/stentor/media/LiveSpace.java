@@ -5,8 +5,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.stentor.media.codec.OpusCodec;
-import io.stentor.media.ogg.OggOpusStream;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +17,11 @@ import java.util.function.Consumer;
 
 /**
  * The media of one live space: its speakers, its mixer on the 20 ms clock, and its outputs — the
- * WebSocket tier (pre-framed shared frames), the Ogg tier (shared pages), and the recorder. Built
- * when the space goes live, closed when it ends (or taken off air by the kill switch).
+ * listener outputs (WebSocket and Ogg tiers, see {@link ListenerOutputs}), the cluster relay (an
+ * origin's publisher to its edges), and the recorder. Built when the space goes live, closed when it
+ * ends (or taken off air by the kill switch).
  *
- * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → BroadcastDelay → {Fanout(ws), Ogg pager → Fanout(ogg)}
+ * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → BroadcastDelay → {ListenerOutputs, relay}
  *                                                     └→ Recorder (undelayed)</pre>
  *
  * <p>Listeners hear the space through the broadcast delay; speakers hear each other's forwarded
@@ -42,20 +41,17 @@ final class LiveSpace implements MixOutput {
 
     final String spaceId;
     final String title;
-    final Fanout webSocket;
-    final Fanout ogg;
+    final ListenerOutputs outputs;
+    /** Where an origin publishes what airs, for its edges (a no-op on a single node). */
+    private final MixOutput relay;
     private final MediaPlane plane;
     private final SpaceMixer mixer;
     private final OpusCodec.Encoder encoder;
-    private final OggOpusStream liveOgg;
-    private final List<byte[]> pagePackets = new ArrayList<>();
     private final Recorder recorder;
     private final BroadcastDelay delay;
     private final Consumer<Map<String, Double>> levels;
     private final Map<String, SpeakerChannel> speakers = new ConcurrentHashMap<>();
     private final BitSet slots = new BitSet();
-    /** Signed-in listeners' connections, so that removing a user from the space also stops their audio. */
-    private final Map<String, java.util.Set<Channel>> listenersByUser = new ConcurrentHashMap<>();
     private volatile Map<String, StageSeat> stage = Map.of();
     private ScheduledFuture<?> clock;
     /** Held for a whole tick: whoever holds it knows no tick is using the codecs or the recorder. */
@@ -73,26 +69,19 @@ final class LiveSpace implements MixOutput {
     private record HeldLevels(long tick, Map<String, Double> levels) {
     }
 
-    LiveSpace(String spaceId, String title, MediaPlane plane, OpusCodec.Encoder encoder, OggOpusStream liveOgg,
-            Recorder recorder, Consumer<Map<String, Double>> levels, int delaySeconds) {
+    LiveSpace(String spaceId, String title, MediaPlane plane, OpusCodec.Encoder encoder, ListenerOutputs outputs,
+            Recorder recorder, Consumer<Map<String, Double>> levels, int delaySeconds, MixOutput relay) {
         this.spaceId = spaceId;
         this.title = title;
         this.plane = plane;
         this.encoder = encoder;
-        this.liveOgg = liveOgg;
+        this.outputs = outputs;
+        this.relay = relay;
         this.recorder = recorder;
         this.levels = levels;
         this.mixer = new SpaceMixer(encoder, this, plane.mixStage, plane.jitterStage);
         this.delay = new BroadcastDelay(this::air, plane.delayStage, plane.silence);
         delay.delayFrames(delaySeconds * BroadcastDelay.FRAMES_PER_SECOND);
-        this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
-                plane.cfg.maxBehindFrames(), plane.cfg.maxQueuedFrames(), plane.cfg.maxFramesPerWrite(), null,
-                () -> closeFrame(4008, "too slow: reconnect"));
-        this.ogg = new Fanout(plane.oggStage, plane.serverLatency, plane::countSlowDisconnect,
-                Math.max(1, plane.cfg.maxBehindFrames() / plane.cfg.oggPageFrames()),
-                Math.max(2, plane.cfg.maxQueuedFrames() / plane.cfg.oggPageFrames()), 1,
-                // Every listener starts with the same header pages; the shared audio pages follow (see OggOpusStream).
-                () -> Unpooled.wrappedBuffer(liveOgg.headerPages()), null);
     }
 
     void start(ScheduledExecutorService clockThreads) {
@@ -235,37 +224,16 @@ final class LiveSpace implements MixOutput {
     // ---- listeners
 
     void listenWebSocket(Channel ch, String userId, Runnable onGone) {
-        webSocket.add(ch, track(ch, userId, onGone));
+        outputs.listenWebSocket(ch, userId, onGone);
     }
 
     void listenOgg(Channel ch, String userId, Runnable onGone) {
-        ogg.add(ch, track(ch, userId, onGone));
-    }
-
-    private Runnable track(Channel ch, String userId, Runnable onGone) {
-        if (userId == null) {
-            return onGone;
-        }
-        listenersByUser.computeIfAbsent(userId, k -> ConcurrentHashMap.newKeySet()).add(ch);
-        return () -> {
-            listenersByUser.computeIfPresent(userId, (k, set) -> {
-                set.remove(ch);
-                return set.isEmpty() ? null : set;
-            });
-            onGone.run();
-        };
+        outputs.listenOgg(ch, userId, onGone);
     }
 
     /** A user removed from the space: their audio stops now, on every connection. */
     void kick(String userId) {
-        java.util.Set<Channel> chans = listenersByUser.remove(userId);
-        if (chans != null) {
-            for (Channel ch : chans) {
-                ch.writeAndFlush(ch.pipeline().get("discard") != null ? Unpooled.EMPTY_BUFFER
-                        : closeFrame(4003, "you were removed from this space"))
-                        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-            }
-        }
+        outputs.kick(userId);
     }
 
     // ---- the broadcast delay and the kill switch
@@ -318,21 +286,10 @@ final class LiveSpace implements MixOutput {
         delay.push(copy, captureMicros, arrivalNanos, timelineMs);
     }
 
-    /** A frame due to air (from the delay, on the mixer thread): to every listener output. */
+    /** A frame due to air (from the delay, on the mixer thread): to every listener output, and to the edges. */
     private void air(int sequence, long captureMicros, long arrivalNanos, byte[] packet) {
-        if (webSocket.size() > 0) {
-            webSocket.publish(MediaWire.webSocketFrame(ByteBufAllocator.DEFAULT, MediaWire.SOURCE_MIX, sequence,
-                    captureMicros, packet, 0, packet.length), sequence, arrivalNanos);
-        }
-        pagePackets.add(packet);
-        if (pagePackets.size() >= plane.cfg.oggPageFrames()) {
-            int pageSeq = liveOgg.nextAudioPageSeq();
-            byte[] page = liveOgg.audioPage(pagePackets, false);
-            pagePackets.clear();
-            if (ogg.size() > 0) {
-                ogg.publish(Unpooled.wrappedBuffer(page), pageSeq, arrivalNanos);
-            }
-        }
+        outputs.frame(sequence, captureMicros, arrivalNanos, packet, packet.length);
+        relay.frame(sequence, captureMicros, arrivalNanos, packet, packet.length);
     }
 
     private void reportLevels() {
@@ -397,8 +354,7 @@ final class LiveSpace implements MixOutput {
         if (clock != null) {
             clock.cancel(false);
         }
-        webSocket.closeAll(() -> closeFrame(code, why));
-        ogg.closeAll(null);
+        outputs.closeAll(code, why);
         for (SpeakerChannel s : speakers.values()) {
             sayGoodbye(s.channel, code, why);
         }

@@ -7,8 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.netty.channel.Channel;
 import io.stentor.config.StentorConfig;
 import io.stentor.media.codec.OpusCodec;
-import io.stentor.media.ogg.OggOpusStream;
-import io.stentor.media.ogg.OpusTags;
 import io.stentor.space.RecordingPolicy;
 import io.stentor.space.Space;
 import io.stentor.space.SpaceEvent;
@@ -27,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +60,10 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final Map<String, LiveSpace> live = new ConcurrentHashMap<>();
     /** Ended spaces whose listeners still hear what the broadcast delay held (see {@link #end}). */
     private final Map<String, LiveSpace> draining = new ConcurrentHashMap<>();
+    /** Every space's listener outputs on this node: of the spaces it mixes and of those relayed to it. */
+    private final java.util.Set<ListenerOutputs> outputs = ConcurrentHashMap.newKeySet();
+    private volatile SpaceRelay relay = SpaceRelay.NONE;
+    private volatile boolean mixes = true;
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
             Clock clock) {
@@ -107,6 +108,16 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         spaces.replays(recordings);
     }
 
+    /**
+     * Makes this node part of a cluster: {@code relay} publishes what it mixes, or brings it spaces
+     * it does not mix. A node that does not mix (an edge) opens no mixer and no recording, ever.
+     * Call before {@link #resumeLiveSpaces()}.
+     */
+    public void joinCluster(SpaceRelay relay, boolean mixes) {
+        this.relay = relay;
+        this.mixes = mixes;
+    }
+
     /** Starts mixers for spaces that were live when the server stopped. */
     public void resumeLiveSpaces() {
         for (Space s : spaces.live()) {
@@ -128,14 +139,16 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     }
 
     private void open(Space s) {
+        if (!mixes) {
+            return;
+        }
         live.computeIfAbsent(s.id(), id -> {
             Path file = cfg.recordingsDir().resolve(id + ".opus");
             recordings.started(id, file, clock.instant());
             Recorder recorder = Recorder.open(file, s.title(), cfg.recorderPageFrames(), recorderStage);
-            OggOpusStream liveOgg = new OggOpusStream(ThreadLocalRandom.current().nextInt(), Recorder.PRE_SKIP,
-                    new OpusTags("Stentor", List.of("TITLE=" + s.title())));
-            LiveSpace ls = new LiveSpace(id, s.title(), this, codec.newEncoder(cfg.bitrate()), liveOgg, recorder,
-                    levels -> spaces.events().publishLevels(id, levels), s.broadcastDelaySeconds());
+            LiveSpace ls = new LiveSpace(id, s.title(), this, codec.newEncoder(cfg.bitrate()), newOutputs(id, s.title()),
+                    recorder, levels -> spaces.events().publishLevels(id, levels), s.broadcastDelaySeconds(),
+                    relay.publisher(id));
             ls.stageChanged(seats(spaces.stage(id)));
             ls.start(clockThreads);
             LOG.info("space {} is live: mixing and recording to {}", id, file);
@@ -169,6 +182,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     /** Closes an ended space's media and finishes its recording (and replay). */
     private void finish(String spaceId, LiveSpace ls) {
         Recorder.Result r = ls.close(true);
+        outputs.remove(ls.outputs);
         writeAiredReplay(spaceId, r); // before publishing: the public never gets the uncut file
         boolean publish = spaces.get(spaceId).recordingPolicy() == RecordingPolicy.PUBLISH_IMMEDIATELY
                 && !recordings.find(spaceId).map(Recording::withheld).orElse(false);
@@ -301,6 +315,43 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         return Optional.ofNullable(live.get(spaceId));
     }
 
+    /** The listener outputs of a space this node mixes, or else of one relayed to it (attached on demand). */
+    Optional<ListenerOutputs> outputs(String spaceId) {
+        LiveSpace ls = live.get(spaceId);
+        return ls != null ? Optional.of(ls.outputs) : relay.relayed(spaceId);
+    }
+
+    /** Whether listeners of the space are served here right now, without attaching anything (cheap). */
+    boolean serving(String spaceId) {
+        if (live.containsKey(spaceId)) {
+            return true;
+        }
+        for (ListenerOutputs o : outputs) {
+            if (o.spaceId.equals(spaceId)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** New listener outputs for a space this node does not mix (fed by the relay), counted in this node's figures. */
+    public ListenerOutputs newRelayOutputs(String spaceId, String title) {
+        return newOutputs(spaceId, title);
+    }
+
+    private ListenerOutputs newOutputs(String spaceId, String title) {
+        ListenerOutputs o = new ListenerOutputs(spaceId, title, this);
+        outputs.add(o);
+        return o;
+    }
+
+    /** Closes relayed outputs: the space ended (1000), or this node stops serving it (1012: reconnect). */
+    public void closeRelayOutputs(ListenerOutputs o, boolean spaceEnded) {
+        if (outputs.remove(o)) {
+            o.closeAll(spaceEnded);
+        }
+    }
+
     OpusCodec codec() {
         return codec;
     }
@@ -332,8 +383,8 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
 
     private double listeners(String tier) {
         int n = 0;
-        for (LiveSpace ls : live.values()) {
-            n += tier.equals("ws") ? ls.webSocket.size() : ls.ogg.size();
+        for (ListenerOutputs o : outputs) {
+            n += tier.equals("ws") ? o.webSocket.size() : o.ogg.size();
         }
         return n;
     }
@@ -341,8 +392,8 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     /** Bytes queued to listeners' sockets over all live spaces (a signal of the load monitor). */
     public long queuedBytes() {
         long n = 0;
-        for (LiveSpace ls : live.values()) {
-            n += ls.webSocket.queuedBytes() + ls.ogg.queuedBytes();
+        for (ListenerOutputs o : outputs) {
+            n += o.webSocket.queuedBytes() + o.ogg.queuedBytes();
         }
         return n;
     }
@@ -358,17 +409,14 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     }
 
     private double flushEvery() {
-        return live.values().stream().mapToInt(ls -> ls.webSocket.flushEvery()).max().orElse(1);
+        return outputs.stream().mapToInt(o -> o.webSocket.flushEvery()).max().orElse(1);
     }
 
-    /** Adds a WebSocket listener's channel to a live space. */
+    /** Adds a WebSocket listener's channel to a live space served here. */
     boolean listen(String spaceId, Channel ch, String userId, Runnable onGone) {
-        LiveSpace ls = live.get(spaceId);
-        if (ls == null) {
-            return false;
-        }
-        ls.listenWebSocket(ch, userId, onGone);
-        return true;
+        Optional<ListenerOutputs> o = outputs(spaceId);
+        o.ifPresent(out -> out.listenWebSocket(ch, userId, onGone));
+        return o.isPresent();
     }
 
     @Override
@@ -378,6 +426,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         for (String id : List.copyOf(live.keySet())) {
             LiveSpace ls = live.remove(id);
             if (ls != null) {
+                outputs.remove(ls.outputs);
                 speaking.addAll(ls.speakerChannels());
                 ls.close(false);
             }
@@ -387,6 +436,9 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
             if (ls != null) {
                 finish(id, ls);
             }
+        }
+        for (ListenerOutputs o : List.copyOf(outputs)) {
+            closeRelayOutputs(o, false); // relayed spaces go on elsewhere: their listeners reconnect
         }
         clockThreads.shutdownNow();
         // Speakers answer the close frame (1012: reconnect) and stop sending; closing their sockets

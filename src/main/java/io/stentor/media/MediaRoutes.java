@@ -199,17 +199,17 @@ public final class MediaRoutes {
     private ApiResponse liveOgg(ApiRequest req) {
         String spaceId = req.param("id");
         Listener who = listener(req, spaceId, false);
-        LiveSpace ls = plane.live(spaceId).orElseThrow(() -> {
+        ListenerOutputs out = plane.outputs(spaceId).orElseThrow(() -> {
             who.release();
             return new StentorException(StentorException.Kind.CONFLICT, "space_not_live", "This space is not live.");
         });
         return ApiResponse.stream("audio/ogg", ch -> {
             stage.addListener(spaceId, who.key(), who.connection());
-            ls.listenOgg(ch, who.userId(), () -> {
+            out.listenOgg(ch, who.userId(), () -> {
                 stage.removeListener(spaceId, who.key(), who.connection());
                 who.release();
             });
-        }).header("icy-name", asciiOnly(ls.title)).header("icy-pub", "0")
+        }).header("icy-name", asciiOnly(out.title)).header("icy-pub", "0")
                 .header("Access-Control-Allow-Origin", "*");
     }
 
@@ -237,7 +237,7 @@ public final class MediaRoutes {
         } catch (StentorException bad) {
             return bad;
         }
-        if (req.hasCredentials() || plane.live(spaceId).isEmpty()) {
+        if (req.hasCredentials() || !plane.serving(spaceId)) {
             return null; // the handler decides (signed-in priorities, or which error a missing space gets)
         }
         return admission.refuseEarly(spaceId, webSocket);
@@ -254,13 +254,13 @@ public final class MediaRoutes {
         if (token.isPresent()) {
             JoinTicket t = tickets.verify(token.get(), spaceId);
             Admission.requireTier(t, webSocket);
-            liveSpace(spaceId);
+            listenable(spaceId);
             tickets.claim(t);
             admission.connected(t);
             boolean anonymous = t.subject().startsWith("anon:");
             return new Listener(t.subject(), connection, anonymous ? null : t.subject(), t, tickets);
         }
-        liveSpace(spaceId);
+        listenable(spaceId);
         Optional<Caller> caller = req.caller();
         io.stentor.space.SpaceModeration.requireAllowed(spaces.get(spaceId), caller); // ticketless players are rare: a read is fine
         if (caller.isPresent() && spaces.isBlocked(spaceId, caller.get().userId())) {
@@ -277,17 +277,23 @@ public final class MediaRoutes {
      * touching the database; only a miss asks the database which error to give.
      */
     private LiveSpace liveSpace(String spaceId) {
-        Optional<LiveSpace> running = plane.live(spaceId);
-        if (running.isPresent()) {
-            return running.get();
-        }
+        return plane.live(spaceId).orElseThrow(() -> notRunning(spaceId));
+    }
+
+    /** The outputs listeners of the space join here: mixed here, or relayed from the origin (an edge). */
+    private ListenerOutputs listenable(String spaceId) {
+        return plane.outputs(spaceId).orElseThrow(() -> notRunning(spaceId));
+    }
+
+    /** Why a space's media is not here: it is not live (409), or it is but not on this server (503). */
+    private StentorException notRunning(String spaceId) {
         Space s = spaces.get(spaceId);
         if (s.state() != SpaceState.LIVE) {
-            throw StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()
+            return StentorException.conflict("space_not_live", "This space is " + s.state().name().toLowerCase()
                     + ", not live.");
         }
-        return plane.live(spaceId).orElseThrow(() -> new StentorException(StentorException.Kind.UNAVAILABLE,
-                "media_unavailable", "The audio of this space is not running on this server."));
+        return new StentorException(StentorException.Kind.UNAVAILABLE, "media_unavailable",
+                "The audio of this space is not running on this server.");
     }
 
     // ---- replay

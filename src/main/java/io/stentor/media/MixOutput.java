@@ -1,8 +1,12 @@
 package io.stentor.media;
 
-/** Where the mixer puts each encoded frame; called on the mixer's thread, once per 20 ms tick. */
+/** Where the mixer puts each encoded frame (this node's listener outputs, the recorder, the cluster relay); called on one thread at a time, once per 20 ms frame. */
 @FunctionalInterface
-interface MixOutput {
+public interface MixOutput {
+
+    /** Goes nowhere (a node that publishes to no cluster). */
+    MixOutput NONE = (sequence, captureMicros, arrivalNanos, packet, length) -> {
+    };
 
     /**
      * @param packet the encoded Opus packet, valid only during the call (copy what you keep)

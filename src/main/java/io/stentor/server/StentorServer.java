@@ -77,13 +77,16 @@ public final class StentorServer implements AutoCloseable {
     private final ExecutorService blocking;
     private final SpaceEventHub hub;
     private final MediaPlane media;
+    private final io.stentor.cluster.Cluster cluster;
     private final Channel listener;
     private final Router router;
     private final List<AutoCloseable> guards;
 
     private StentorServer(Database db, EventLoopGroup boss, EventLoopGroup workers, EventLoopGroup stageLoop,
             ExecutorService blocking,
-            SpaceEventHub hub, MediaPlane media, Channel listener, Router router, List<AutoCloseable> guards) {
+            SpaceEventHub hub, MediaPlane media, io.stentor.cluster.Cluster cluster, Channel listener, Router router,
+            List<AutoCloseable> guards) {
+        this.cluster = cluster;
         this.guards = guards;
         this.db = db;
         this.boss = boss;
@@ -123,6 +126,7 @@ public final class StentorServer implements AutoCloseable {
         SpaceService spaces = new SpaceService(db.jdbi(), accounts.users(), audience, hub, notifier, clock);
         StageService stage = new StageService(spaces, notifier, cfg.spaces().reactionsPerSecond());
         MediaPlane media = new MediaPlane(cfg.media(), spaces, db.jdbi(), registry, clock);
+        io.stentor.cluster.Cluster cluster = io.stentor.cluster.Cluster.join(cfg.cluster(), cfg.http(), media, spaces, registry);
 
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1,
@@ -153,7 +157,8 @@ public final class StentorServer implements AutoCloseable {
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
-        new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require).register(router);
+        new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require,
+                cluster.placement()).register(router);
         new GuardRoutes(load, admission).register(router);
         io.stentor.safety.Terms terms = new io.stentor.safety.Terms(cfg.safety().termsDir());
         List<AutoCloseable> timers = new java.util.ArrayList<>(List.of(load, admission));
@@ -202,8 +207,9 @@ public final class StentorServer implements AutoCloseable {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
             }
             Channel ch = b.bind(cfg.http().host(), cfg.http().port()).syncUninterruptibly().channel();
-            StentorServer server = new StentorServer(db, boss, workers, stageLoop, blocking, hub, media, ch, router,
+            StentorServer server = new StentorServer(db, boss, workers, stageLoop, blocking, hub, media, cluster, ch, router,
                     timers);
+            cluster.serving(server.port());
             LOG.info("Stentor listening on http://{}:{} (database {}, {} transport)", cfg.http().host(), server.port(),
                     cfg.db().effectiveUrl().replaceAll(";.*", ""), epoll ? "epoll" : "nio");
             return server;
@@ -212,6 +218,7 @@ public final class StentorServer implements AutoCloseable {
             workers.shutdownGracefully();
             stageLoop.shutdownGracefully();
             blocking.shutdownNow();
+            cluster.close();
             media.close();
             for (AutoCloseable t : timers) {
                 try {
@@ -253,6 +260,7 @@ public final class StentorServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        cluster.close(); // an edge says it is leaving before its listeners are told to reconnect
         media.close(); // while the event loops still run, so listeners get their goodbye
         boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         // A short quiet period lets clients that were just sent a close frame read it and answer.
