@@ -41,9 +41,13 @@ public final class JoinRoutes {
     private final JoinTickets tickets;
     private final ReplayPromises promises;
     private final java.util.function.Consumer<ApiRequest> proofOfWork;
+    private final java.util.function.Consumer<String> recipients;
 
+    /** {@code recipients} is told the subject (user id or {@code anon:...}) of each admitted join; it must be cheap. */
     public JoinRoutes(SpaceService spaces, StageService stage, Admission admission, JoinTickets tickets,
-            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork) {
+            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork,
+            java.util.function.Consumer<String> recipients) {
+        this.recipients = recipients;
         this.spaces = spaces;
         this.stage = stage;
         this.admission = admission;
@@ -78,6 +82,7 @@ public final class JoinRoutes {
         return switch (d) {
             case Admission.Admitted a -> {
                 caller.ifPresent(c -> stage.join(c, spaceId)); // counts them in the audience (and checks blocks)
+                recipients.accept(subject); // this month's active recipients (DSA Art 24(2))
                 String q = "?ticket=" + a.ticket();
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
                         a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q,
