@@ -1,0 +1,59 @@
+package io.stentor.guard;
+
+import io.stentor.config.ConfigSources;
+import io.stentor.safety.ActiveRecipients;
+import io.stentor.store.Database;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * What counting monthly active recipients (DSA Art 24(2)) adds to a join: a recipient already
+ * seen this month ({@code seenAgain}: one set lookup) and a new one ({@code seenNew}: the lookup,
+ * one HMAC-SHA256 and a queue append; the database write happens on a background thread). Compare
+ * with {@code TicketBenchmark.admitNewListener}, a whole admission.
+ *
+ * <pre>bench/jmh.sh 'RecipientsBenchmark|TicketBenchmark.admitNewListener' -f 1 -wi 3 -i 5 -w 2s -r 2s</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class RecipientsBenchmark {
+
+    Database db;
+    ActiveRecipients recipients;
+    long n;
+
+    @Setup
+    public void setUp() throws Exception {
+        db = Database.open(ConfigSources.defaultsWith(Map.of("data.dir",
+                Files.createTempDirectory("stentor-bench-").toString())).db());
+        recipients = new ActiveRecipients(db.jdbi(), new byte[32], Clock.systemUTC());
+        recipients.seen("anon:abcdefgh12345678");
+    }
+
+    @TearDown
+    public void tearDown() {
+        recipients.close();
+        db.close();
+    }
+
+    @Benchmark
+    public void seenAgain() {
+        recipients.seen("anon:abcdefgh12345678");
+    }
+
+    @Benchmark
+    public void seenNew() {
+        recipients.seen("anon:" + (n++));
+    }
+}
