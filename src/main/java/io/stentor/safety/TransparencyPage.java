@@ -126,7 +126,7 @@ final class TransparencyPage {
     }
 
     private static String label(String key) {
-        String s = key.replace('_', ' ');
+        String s = key.replace("median_seconds", "median_time").replace('_', ' ');
         return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 

@@ -302,7 +302,7 @@ class TransparencyReportIT {
             assertThat(page.status()).isEqualTo(200);
             assertThat(page.header("Content-Type")).startsWith("text/html");
             assertThat(page.text()).contains("<svg", "Orders from Member States", "Received by member state",
-                    ">GR</text>", "Median seconds to decision", "1200 s (20 minutes)",
+                    ">GR</text>", "Median time to decision", "1200 s (20 minutes)",
                     "Average monthly active recipients", from + " to " + to)
                     .doesNotContain("trf_", "Nora", hostId, s1, "<script", "http://", "https://");
             assertThat(ts.api().get("/transparency?report=" + reportId).status()).isEqualTo(200);
