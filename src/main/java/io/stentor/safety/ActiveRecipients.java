@@ -1,13 +1,11 @@
 package io.stentor.safety;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.stentor.guard.SigningKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts distinct active recipients per calendar month (UTC) for DSA Art 24(2): signed-in users
  * whenever they are recognised, and anonymous listeners and viewers by the id their client keeps
- * ({@code anon:...}). Stores no id: a row is HMAC-SHA256(server secret, month, id), cut to 128 bits,
- * so nothing can be read back and one person's rows in two months cannot be linked.
+ * ({@code anon:...}). Stores no id: a row is HMAC-SHA256 of the id under a server key and a purpose
+ * naming the month, cut to 128 bits, so nothing can be read back and one person's rows in two
+ * months cannot be linked.
  *
  * <p>{@link #seen} is on the join path and may run on any thread, an event loop included: a
  * recipient already seen this month costs one lookup in an in-memory set; a new one costs one HMAC
@@ -53,25 +50,17 @@ public final class ActiveRecipients implements AutoCloseable {
 
     private final Jdbi jdbi;
     private final Clock clock;
-    private final ThreadLocal<Mac> macs;
+    private final SigningKey key;
     private final ConcurrentLinkedQueue<Row> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
     private final ScheduledExecutorService writer;
     private volatile Month month;
 
-    public ActiveRecipients(Jdbi jdbi, byte[] secret, Clock clock) {
+    /** {@code key}: the same on every node (e.g. kept in the database), or counts would not add up. */
+    public ActiveRecipients(Jdbi jdbi, SigningKey key, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
-        SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
-        this.macs = ThreadLocal.withInitial(() -> {
-            try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(key);
-                return m;
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-            }
-        });
+        this.key = key;
         this.month = monthAt(clock.millis());
         this.writer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "stentor-recipients");
@@ -99,7 +88,7 @@ public final class ActiveRecipients implements AutoCloseable {
             queued.decrementAndGet(); // the database is far behind: drop rather than grow without bound
             return;
         }
-        queue.add(new Row(m.key, hash(m.key, recipient)));
+        queue.add(new Row(m.key(), hash(m.key(), recipient)));
     }
 
     /**
@@ -125,12 +114,9 @@ public final class ActiveRecipients implements AutoCloseable {
         return new Month(ym.toString(), end, ConcurrentHashMap.newKeySet());
     }
 
+    /** 128 bits (22 base64url characters) of the recipient's HMAC under this month's purpose. */
     private String hash(String monthKey, String recipient) {
-        Mac mac = macs.get();
-        mac.update(monthKey.getBytes(StandardCharsets.US_ASCII));
-        mac.update((byte) 0);
-        byte[] full = mac.doFinal(recipient.getBytes(StandardCharsets.UTF_8));
-        return HexFormat.of().formatHex(full, 0, 16);
+        return key.sign("active-recipients " + monthKey, recipient).substring(0, 22);
     }
 
     /** Writes what is queued now (also called before a report is computed). */

@@ -154,7 +154,7 @@ public final class StentorServer implements AutoCloseable {
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
         io.stentor.safety.ActiveRecipients recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
-                secrets.key("active-recipients"), clock);
+                SigningKey.of("", () -> secrets.key("active-recipients")), clock);
         audience.onArrival(recipients::seenAnonymous);
         new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require, recipients::seen).register(router);
         new GuardRoutes(load, admission).register(router);

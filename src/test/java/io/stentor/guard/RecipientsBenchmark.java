@@ -37,7 +37,7 @@ public class RecipientsBenchmark {
     public void setUp() throws Exception {
         db = Database.open(ConfigSources.defaultsWith(Map.of("data.dir",
                 Files.createTempDirectory("stentor-bench-").toString())).db());
-        recipients = new ActiveRecipients(db.jdbi(), new byte[32], Clock.systemUTC());
+        recipients = new ActiveRecipients(db.jdbi(), SigningKey.of("", () -> new byte[32]), Clock.systemUTC());
         recipients.seen("anon:abcdefgh12345678");
     }
 

@@ -79,7 +79,8 @@ class PostgresMigrationIT {
 
             // The transparency report's queries, and the recipients' idempotent inserts, on PostgreSQL.
             try (Database db = Database.open(ts.config().db());
-                    var recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(), new byte[32], java.time.Clock.systemUTC())) {
+                    var recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
+                            io.stentor.guard.SigningKey.of("", () -> new byte[32]), java.time.Clock.systemUTC())) {
                 recipients.seen("anon:pg-listener-1");
                 recipients.seen("anon:pg-listener-1");
                 java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
