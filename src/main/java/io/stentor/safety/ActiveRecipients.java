@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * and a queue append. A background thread writes the queue in batches each second, each row only
  * if absent, so a join storm is not a write storm and several nodes may count the same person.
  * The set is bounded ({@link #MAX_REMEMBERED}); when full it starts again, which costs repeated
- * (idempotent) writes, never a wrong count. Thread-safe.
+ * (idempotent) writes, never a double count. Thread-safe.
  */
 public final class ActiveRecipients implements AutoCloseable {
 
@@ -85,7 +85,9 @@ public final class ActiveRecipients implements AutoCloseable {
             m.seen.add(recipient);
         }
         if (queued.incrementAndGet() > MAX_QUEUED) {
-            queued.decrementAndGet(); // the database is far behind: drop rather than grow without bound
+            // The database is far behind: forget them rather than grow without bound; their next visit counts.
+            queued.decrementAndGet();
+            m.seen.remove(recipient);
             return;
         }
         queue.add(new Row(m.key(), hash(m.key(), recipient)));
@@ -119,44 +121,71 @@ public final class ActiveRecipients implements AutoCloseable {
         return key.sign("active-recipients " + monthKey, recipient).substring(0, 22);
     }
 
-    /** Writes what is queued now (also called before a report is computed). */
+    /** Rows per transaction: a storm of first joins is written in steps, not one huge transaction. */
+    private static final int CHUNK = 5_000;
+    private static final String INSERT = "INSERT INTO active_recipients (month_key, recipient) SELECT :m, :r "
+            + "FROM (VALUES (1)) AS one (x) WHERE NOT EXISTS "
+            + "(SELECT 1 FROM active_recipients WHERE month_key = :m AND recipient = :r)";
+
+    /**
+     * Writes what is queued now (also called before a report is computed). If the database fails,
+     * what was not written goes back in the queue for the next flush, and the failure is thrown.
+     */
     public synchronized void flush() {
         List<Row> batch = new ArrayList<>();
         for (Row r = queue.poll(); r != null; r = queue.poll()) {
             queued.decrementAndGet();
             batch.add(r);
         }
-        if (batch.isEmpty()) {
-            return;
+        for (int from = 0; from < batch.size(); from += CHUNK) {
+            List<Row> chunk = batch.subList(from, Math.min(batch.size(), from + CHUNK));
+            try {
+                write(chunk);
+            } catch (RuntimeException e) {
+                List<Row> unwritten = batch.subList(from, batch.size());
+                queue.addAll(unwritten);
+                queued.addAndGet(unwritten.size());
+                throw e;
+            }
         }
-        String insert = "INSERT INTO active_recipients (month_key, recipient) SELECT :m, :r FROM (VALUES (1)) AS one (x) "
-                + "WHERE NOT EXISTS (SELECT 1 FROM active_recipients WHERE month_key = :m AND recipient = :r)";
+    }
+
+    private void write(List<Row> chunk) {
         try {
             jdbi.useTransaction(h -> {
-                var b = h.prepareBatch(insert);
-                for (Row r : batch) {
+                var b = h.prepareBatch(INSERT);
+                for (Row r : chunk) {
                     b.bind("m", r.month).bind("r", r.recipient).add();
                 }
                 b.execute();
             });
-        } catch (RuntimeException raced) {
+        } catch (RuntimeException e) {
+            if (!duplicate(e)) {
+                throw e;
+            }
             // Another node wrote one of these meanwhile: one by one, each duplicate alone refused.
-            try {
-                jdbi.useHandle(h -> {
-                    for (Row r : batch) {
-                        try {
-                            h.createUpdate(insert).bind("m", r.month).bind("r", r.recipient).execute();
-                        } catch (RuntimeException duplicate) {
-                            // counted already
+            jdbi.useHandle(h -> {
+                for (Row r : chunk) {
+                    try {
+                        h.createUpdate(INSERT).bind("m", r.month).bind("r", r.recipient).execute();
+                    } catch (RuntimeException raced) {
+                        if (!duplicate(raced)) {
+                            throw raced;
                         }
                     }
-                });
-            } catch (RuntimeException down) {
-                queue.addAll(batch); // no connection at all: the next flush tries again
-                queued.addAndGet(batch.size());
-                throw down;
+                }
+            });
+        }
+    }
+
+    /** A unique-key violation (SQLSTATE 23505 in H2 and PostgreSQL alike). */
+    private static boolean duplicate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
             }
         }
+        return false;
     }
 
     private void flushQuietly() {
@@ -182,9 +211,15 @@ public final class ActiveRecipients implements AutoCloseable {
         return out;
     }
 
+    /** Stops the writer and writes what is left. Never interrupts a write (H2 closes its file on an interrupt). */
     @Override
     public void close() {
-        writer.shutdownNow();
+        writer.shutdown();
+        try {
+            writer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         flushQuietly();
     }
 }
