@@ -30,22 +30,26 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RecipientsBenchmark {
 
+    java.nio.file.Path dir;
     Database db;
     ActiveRecipients recipients;
     long n;
 
     @Setup
     public void setUp() throws Exception {
-        db = Database.open(ConfigSources.defaultsWith(Map.of("data.dir",
-                Files.createTempDirectory("stentor-bench-").toString())).db());
+        dir = Files.createTempDirectory("stentor-bench-");
+        db = Database.open(ConfigSources.defaultsWith(Map.of("data.dir", dir.toString())).db());
         recipients = new ActiveRecipients(db.jdbi(), SigningKey.of("", () -> new byte[32]), Clock.systemUTC());
         recipients.seen("anon:abcdefgh12345678");
     }
 
     @TearDown
-    public void tearDown() {
+    public void tearDown() throws java.io.IOException {
         recipients.close();
         db.close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
     }
 
     @Benchmark
