@@ -42,10 +42,14 @@ public final class JoinRoutes {
     private final ReplayPromises promises;
     private final java.util.function.Consumer<ApiRequest> proofOfWork;
     private final ListenerPlacement placement;
+    private final java.util.function.Consumer<String> recipients;
 
+    /** {@code recipients} is told the subject (user id or {@code anon:...}) of each admitted join; it must be cheap. */
     public JoinRoutes(SpaceService spaces, StageService stage, Admission admission, JoinTickets tickets,
-            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork, ListenerPlacement placement) {
+            ReplayPromises promises, java.util.function.Consumer<ApiRequest> proofOfWork, ListenerPlacement placement,
+            java.util.function.Consumer<String> recipients) {
         this.placement = placement;
+        this.recipients = recipients;
         this.spaces = spaces;
         this.stage = stage;
         this.admission = admission;
@@ -81,6 +85,7 @@ public final class JoinRoutes {
         return switch (d) {
             case Admission.Admitted a -> {
                 caller.ifPresent(c -> stage.join(c, spaceId)); // counts them in the audience (and checks blocks)
+                recipients.accept(subject); // this month's active recipients (DSA Art 24(2))
                 String q = "?ticket=" + a.ticket();
                 String base = placement.place().orElse(""); // an edge's absolute URL in a cluster; else this node's paths
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),

@@ -157,11 +157,14 @@ public final class StentorServer implements AutoCloseable {
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
-        new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require,
-                cluster.placement()).register(router);
+        io.stentor.safety.ActiveRecipients recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
+                SigningKey.of("", () -> secrets.key("active-recipients")), clock);
+        audience.onArrival(recipients::seenAnonymous);
+        new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require, cluster.placement(),
+                recipients::seen).register(router);
         new GuardRoutes(load, admission).register(router);
         io.stentor.safety.Terms terms = new io.stentor.safety.Terms(cfg.safety().termsDir());
-        List<AutoCloseable> timers = new java.util.ArrayList<>(List.of(load, admission));
+        List<AutoCloseable> timers = new java.util.ArrayList<>(List.of(load, admission, recipients));
         if (!cfg.safety().tdbUrl().isEmpty()) {
             timers.add(new io.stentor.safety.TdbSubmitter(new io.stentor.safety.TdbOutbox(db.jdbi(), clock), cfg.safety().tdbUrl(),
                     cfg.safety().tdbToken(), cfg.safety().tdbInterval()));
@@ -181,6 +184,10 @@ public final class StentorServer implements AutoCloseable {
         wireEvidence(cfg, db, spaces, safety, router, timers, clock);
         new io.stentor.safety.LiveEventRoutes(new io.stentor.safety.LiveEvents(db.jdbi(), spaces, media, clock,
                 cfg.safety().riskRecordAudience())).register(router);
+        new io.stentor.safety.OrderRoutes(new io.stentor.safety.Orders(db.jdbi(), clock), new io.stentor.safety.Escalations(
+                db.jdbi(), cfg.db().dataDir().resolve("evidence"), clock)).register(router);
+        new io.stentor.safety.ReportRoutes(new io.stentor.safety.TransparencyFigures(db.jdbi(), recipients, clock),
+                new io.stentor.safety.PublishedReports(db.jdbi(), clock)).register(router);
         media.resumeLiveSpaces();
 
         Gauge.builder("stentor.spaces.live", spaces, SpaceService::liveCount)
@@ -199,7 +206,8 @@ public final class StentorServer implements AutoCloseable {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new io.netty.channel.WriteBufferWaterMark(
                             cfg.http().writeBufferBytes() / 2, cfg.http().writeBufferBytes()))
-                    .childHandler(new HttpPipeline(cfg.http(), router, accounts::authenticate, blocking,
+                    .childHandler(new HttpPipeline(cfg.http(), router, token -> accounts.authenticate(token)
+                            .map(c -> { recipients.seen(c.userId()); return c; }), blocking,
                             new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
                             new PendingHandshakes(cfg.guard(), registry),
                             new RequestGuard(new RateLimits(cfg.guard(), registry)), stageLoop));

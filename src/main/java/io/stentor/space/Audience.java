@@ -17,6 +17,12 @@ public final class Audience {
     static final String JOINED = "joined";
 
     private final Map<String, Map<String, Set<String>>> spaces = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> arrivals = listener -> { };
+
+    /** Who to tell when a listener enters a space's audience (called on the caller's thread: keep it cheap). */
+    public void onArrival(java.util.function.Consumer<String> arrivals) {
+        this.arrivals = arrivals;
+    }
 
     /** Adds a hold; true when the listener was not present before. */
     boolean hold(String spaceId, String listener, String holdId) {
@@ -29,6 +35,9 @@ public final class Audience {
             holds.add(holdId);
             return holds;
         });
+        if (added[0]) {
+            arrivals.accept(listener);
+        }
         return added[0];
     }
 

@@ -76,6 +76,20 @@ class PostgresMigrationIT {
             assertThat(ts.api().withToken(fan.token()).get("/api/v1/me/notifications").json()
                     .at("/notifications/0/kind").asText()).isEqualTo("space_started");
             assertThat(again.get("/readyz").status()).isEqualTo(200);
+
+            // The transparency report's queries, and the recipients' idempotent inserts, on PostgreSQL.
+            try (Database db = Database.open(ts.config().db());
+                    var recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
+                            io.stentor.guard.SigningKey.of("", () -> new byte[32]), java.time.Clock.systemUTC())) {
+                recipients.seen("anon:pg-listener-1");
+                recipients.seen("anon:pg-listener-1");
+                java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+                var report = new io.stentor.safety.TransparencyFigures(db.jdbi(), recipients, java.time.Clock.systemUTC())
+                        .report(today.withDayOfMonth(1), today);
+                assertThat(report.value("recipients", "monthly_active", java.time.YearMonth.from(today).toString()))
+                        .isEqualTo(3L); // pghost, pgfan, and the anonymous listener once
+                assertThat(report.value("orders", "received", "")).isEqualTo(0L);
+            }
         }
     }
 }
