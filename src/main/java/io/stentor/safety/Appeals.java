@@ -84,7 +84,7 @@ public final class Appeals {
         if (clock.instant().isAfter(d.decidedAt().plus(WINDOW))) {
             throw StentorException.conflict("appeal_window_closed", "Decisions can be appealed for six months; this one can no longer be.");
         }
-        String text = Text.trimmed(explanation, 4000);
+        String text = Staff.text("A field", explanation, 4000);
         if (text == null || text.length() < 10) {
             throw StentorException.badRequest("invalid_explanation", "Explain in 10 to 4,000 characters why the decision is wrong.");
         }
@@ -97,13 +97,13 @@ public final class Appeals {
     }
 
     public List<Appeal> open(Caller caller, int limit) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         return repo.openAppeals(limit);
     }
 
     /** Decides an appeal (a moderator other than the first decider) and tells the appellant. */
     public Appeal decide(Caller caller, String appealId, String outcome, String reply) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         Appeal a = repo.appeal(appealId).orElseThrow(() -> StentorException.notFound("appeal_not_found", "No appeal with id " + appealId + "."));
         Decision d = repo.decision(a.decisionId()).orElseThrow();
         if (caller.userId().equals(d.decidedBy())) {
@@ -112,7 +112,7 @@ public final class Appeals {
         if (!Set.of("upheld", "reversed").contains(outcome == null ? "" : outcome)) {
             throw StentorException.badRequest("invalid_outcome", "outcome is upheld or reversed.");
         }
-        String text = Text.trimmed(reply, 4000);
+        String text = Staff.text("A field", reply, 4000);
         if (text == null || text.length() < 10) {
             throw StentorException.badRequest("invalid_explanation", "Explain the outcome to the appellant in 10 to 4,000 characters.");
         }

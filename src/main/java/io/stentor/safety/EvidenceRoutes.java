@@ -40,13 +40,13 @@ public final class EvidenceRoutes {
     public void register(Router r) {
         r.get("/api/v1/moderation/spaces/{id}/audio", this::audio);
         r.get("/api/v1/moderation/notices/{id}/evidence", req -> {
-            Moderators.require(req.requireCaller());
+            Staff.moderator(req.requireCaller());
             return ApiResponse.ok(Map.of("evidence", store.ofNotice(req.param("id")).stream().map(EvidenceView::of).toList()));
         });
     }
 
     private ApiResponse audio(ApiRequest req) {
-        Moderators.require(req.requireCaller());
+        Staff.moderator(req.requireCaller());
         long from = millis(req, "fromMs");
         long to = millis(req, "toMs");
         if (to <= from || to - from > SafetyService.MAX_RANGE_MS) {

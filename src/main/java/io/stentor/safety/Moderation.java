@@ -63,7 +63,7 @@ public final class Moderation {
 
     /** Decides a notice. */
     public Decision decide(Caller caller, String noticeId, DecisionBody b) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         Notice n = repo.find(noticeId).orElseThrow(() -> StentorException.notFound("notice_not_found", "No notice with id " + noticeId + "."));
         if (!n.state().equals("OPEN")) {
             throw StentorException.conflict("notice_decided", "This notice has been decided already.");
@@ -92,7 +92,7 @@ public final class Moderation {
 
     /** Decides on the platform's own initiative: no notice; names the space or the user itself. */
     public Decision decideOwnInitiative(Caller caller, DecisionBody b) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         if (b.spaceId() == null && b.userHandle() == null) {
             throw StentorException.badRequest("target_required", "Name the space (spaceId) or the user (userHandle) the decision is about.");
         }
@@ -157,18 +157,18 @@ public final class Moderation {
                 .orElseThrow(() -> StentorException.badRequest("invalid_action", "action is one of "
                         + ModerationAction.names().replace("cut_replay, ", "") + "."));
         String ground = b.ground() == null ? "" : b.ground();
-        String explanation = Text.trimmed(b.explanation(), 4000);
+        String explanation = Staff.text("A field", b.explanation(), 4000);
         if (explanation == null || explanation.length() < 10) {
             throw StentorException.badRequest("invalid_explanation", "Explain the decision in 10 to 4,000 characters.");
         }
         switch (ground) {
             case "illegal" -> {
-                if (Text.trimmed(b.legalGround(), 500) == null) {
+                if (Staff.text("A field", b.legalGround(), 500) == null) {
                     throw StentorException.badRequest("legal_ground_required", "Name the legal ground (law and article).");
                 }
             }
             case "terms" -> {
-                if (Text.trimmed(b.termsVersion(), 32) == null || Text.trimmed(b.termsClause(), 200) == null) {
+                if (Staff.text("A field", b.termsVersion(), 32) == null || Staff.text("A field", b.termsClause(), 200) == null) {
                     throw StentorException.badRequest("terms_required", "Name the version and the clause of the terms applied.");
                 }
                 if (!terms.exists(b.termsVersion().strip())) {
@@ -215,7 +215,7 @@ public final class Moderation {
             }
         }
         if (action == ModerationAction.LABEL) {
-            label = Text.trimmed(b.label(), 200);
+            label = Staff.text("A field", b.label(), 200);
             if (label == null || label.length() < 3) {
                 throw StentorException.badRequest("label_required", "Give the label's text (label: 3 to 200 characters).");
             }
@@ -228,9 +228,9 @@ public final class Moderation {
         }
         return new Decision(Ids.next(), noticeId, caller.userId(), clock.instant(), action.wire(),
                 space == null ? spaceId : space.id(), affected, ground,
-                ground.equals("illegal") ? Text.trimmed(b.legalGround(), 500) : null,
-                ground.equals("terms") ? Text.trimmed(b.termsVersion(), 32) : null,
-                ground.equals("terms") ? Text.trimmed(b.termsClause(), 200) : null, explanation, List.copyOf(scope),
+                ground.equals("illegal") ? Staff.text("A field", b.legalGround(), 500) : null,
+                ground.equals("terms") ? Staff.text("A field", b.termsVersion(), 32) : null,
+                ground.equals("terms") ? Staff.text("A field", b.termsClause(), 200) : null, explanation, List.copyOf(scope),
                 Boolean.TRUE.equals(b.automatedDetection()), automated, target, label, null, null, endsAt, category, unfounded,
                 null);
     }

@@ -78,8 +78,8 @@ public final class SafetyService {
                     "Confirm that you believe in good faith that the notice is accurate and complete (goodFaith: true).");
         }
         boolean csam = category.equals("child_sexual_abuse_material");
-        String name = Text.trimmed(b.name(), 200);
-        String email = Text.trimmed(b.email(), 320);
+        String name = Staff.text("A field", b.name(), 200);
+        String email = Staff.text("A field", b.email(), 320);
         if (!csam && caller.isEmpty() && (name == null || email == null)) {
             throw StentorException.badRequest("notifier_required",
                     "Give your name and email (they may be left out only for child sexual abuse material).");
@@ -127,7 +127,7 @@ public final class SafetyService {
                             + "for at most an hour.");
                 }
                 boolean audio = item.kind().equals(NoticeItem.SPACE_AUDIO);
-                return new NoticeItem(item.kind(), item.spaceId(), audio ? Text.trimmed(item.speaker(), 64) : null,
+                return new NoticeItem(item.kind(), item.spaceId(), audio ? Staff.text("A field", item.speaker(), 64) : null,
                         audio ? item.fromMs() : null, audio ? item.toMs() : null, null);
             }
             case NoticeItem.USER_PROFILE -> {
@@ -143,12 +143,12 @@ public final class SafetyService {
 
     /** The open notices, for moderators. */
     public List<Notice> queue(Caller caller, int limit) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         return repo.queue(limit);
     }
 
     public Notice notice(Caller caller, String id) {
-        Moderators.require(caller);
+        Staff.moderator(caller);
         return repo.find(id).orElseThrow(() -> StentorException.notFound("notice_not_found", "No notice with id " + id + "."));
     }
 
