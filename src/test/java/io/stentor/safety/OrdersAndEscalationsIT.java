@@ -3,7 +3,6 @@ package io.stentor.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stentor.media.codec.OpusCodec;
 import io.stentor.media.ogg.OggOpusReader;
 import io.stentor.media.ogg.OggPacket;
 import io.stentor.safety.AuditLog.Verdict;
@@ -236,14 +235,7 @@ class OrdersAndEscalationsIT {
                 packets.add(p.get().data());
             }
         }
-        short[] pcm = new short[packets.size() * 960];
-        try (var dec = OpusCodec.select("auto").newDecoder()) {
-            short[] frame = new short[960];
-            for (int i = 0; i < packets.size(); i++) {
-                dec.decode(packets.get(i), 0, packets.get(i).length, frame);
-                System.arraycopy(frame, 0, pcm, i * 960, 960);
-            }
-        }
+        short[] pcm = io.stentor.support.Tones.decode(packets);
         return pcm;
     }
 }

@@ -3,6 +3,21 @@ package io.stentor.support;
 /** Frequency analysis for tests: how much of a signal's power sits at a given frequency. */
 public final class Tones {
 
+    /** Decodes Opus packets (48 kHz mono, 20 ms each) to PCM, one after the other. */
+    public static short[] decode(java.util.List<byte[]> packets) {
+        short[] pcm = new short[packets.size() * 960];
+        try (var dec = io.stentor.media.codec.OpusCodec.select("auto").newDecoder()) {
+            short[] frame = new short[960];
+            for (int i = 0; i < packets.size(); i++) {
+                dec.decode(packets.get(i), 0, packets.get(i).length, frame);
+                System.arraycopy(frame, 0, pcm, i * 960, 960);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return pcm;
+    }
+
     private Tones() {
     }
 
