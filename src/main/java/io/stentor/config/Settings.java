@@ -107,7 +107,10 @@ public final class Settings {
             new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),
             new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings: at most this much is lost in a crash."),
             new Setting("media.recordings-dir", "", "Where recordings go; empty means data.dir/recordings."),
-            new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."));
+            new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."),
+            new Setting("media.hls-segment-frames", "100", "Frames (20 ms each) per HLS segment (100 = 2 s); a multiple of media.hls-part-frames."),
+            new Setting("media.hls-part-frames", "25", "Frames per LL-HLS part (25 = 500 ms): the latency step of the HLS tier."),
+            new Setting("media.hls-window-segments", "6", "Segments a live HLS playlist lists; twice as many stay fetchable."));
 
     private Settings() {
     }

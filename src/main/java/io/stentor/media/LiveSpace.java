@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * WebSocket tier (pre-framed shared frames), the Ogg tier (shared pages), and the recorder. Built
  * when the space goes live, closed when it ends.
  *
- * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → {Fanout(ws), Ogg pager → Fanout(ogg), Recorder}</pre>
+ * <pre>ingest (speaker sockets) → JitterBuffer → SpaceMixer → {Fanout(ws), Ogg pager → Fanout(ogg), Recorder, HlsPackager}</pre>
  *
  * <p>Ingest runs on network threads, the tick on a media-clock thread; the stage gate is replaced
  * atomically by the control plane.
@@ -45,6 +45,7 @@ final class LiveSpace implements MixOutput {
     private final OggOpusStream liveOgg;
     private final List<byte[]> pagePackets = new ArrayList<>();
     private final Recorder recorder;
+    private final io.stentor.media.hls.HlsPackager hls;
     private final Consumer<Map<String, Double>> levels;
     private final Map<String, SpeakerChannel> speakers = new ConcurrentHashMap<>();
     private final BitSet slots = new BitSet();
@@ -67,6 +68,7 @@ final class LiveSpace implements MixOutput {
         this.liveOgg = liveOgg;
         this.recorder = recorder;
         this.levels = levels;
+        this.hls = plane.hls.open(spaceId);
         this.mixer = new SpaceMixer(encoder, this, plane.mixStage, plane.jitterStage);
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
                 plane.cfg.maxBehindFrames(), plane.cfg.maxQueuedFrames(), plane.cfg.maxFramesPerWrite(), null,
@@ -259,6 +261,7 @@ final class LiveSpace implements MixOutput {
         }
         byte[] copy = java.util.Arrays.copyOf(packet, length);
         recorder.append(copy);
+        hls.append(copy);
         pagePackets.add(copy);
         if (pagePackets.size() >= plane.cfg.oggPageFrames()) {
             int pageSeq = liveOgg.nextAudioPageSeq();
@@ -309,6 +312,7 @@ final class LiveSpace implements MixOutput {
         }
         synchronized (tickLock) { // wait out a running tick; none starts after this
             closed = true;
+            plane.hls.end(spaceId, hls);
             Recorder.Result result = spaceEnded ? recorder.finish() : recorder.suspend();
             closeQuietly(encoder);
             return result;

@@ -58,6 +58,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final Clock clock;
     private final List<java.util.function.Consumer<String>> replayListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<String, LiveSpace> live = new ConcurrentHashMap<>();
+    final io.stentor.media.hls.HlsTier hls;
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
             Clock clock) {
@@ -66,6 +67,9 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         this.clock = clock;
         this.recordings = new RecordingRepository(jdbi);
         this.codec = OpusCodec.select(cfg.codec());
+        this.hls = new io.stentor.media.hls.HlsTier(new io.stentor.media.hls.HlsLayout(cfg.hlsSegmentFrames(),
+                cfg.hlsPartFrames(), cfg.hlsWindowSegments(), cfg.bitrate()), Recorder.PRE_SKIP,
+                id -> spaces.get(id).startedAt());
         int threads = cfg.clockThreads() > 0 ? cfg.clockThreads() : Runtime.getRuntime().availableProcessors();
         this.clockThreads = Executors.newScheduledThreadPool(threads, r -> {
             Thread t = new Thread(r, "stentor-media-clock");
@@ -189,6 +193,11 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
 
     Optional<LiveSpace> live(String spaceId) {
         return Optional.ofNullable(live.get(spaceId));
+    }
+
+    /** The HLS packagers of the live spaces (the CDN tier). */
+    public io.stentor.media.hls.HlsTier hls() {
+        return hls;
     }
 
     OpusCodec codec() {

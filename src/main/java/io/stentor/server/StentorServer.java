@@ -152,7 +152,9 @@ public final class StentorServer implements AutoCloseable {
         new AccountRoutes(accounts, cfg.auth(), loginThrottle, proofOfWork).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
-        new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
+        MediaRoutes mediaRoutes = new MediaRoutes(media, spaces, stage, tickets, admission);
+        mediaRoutes.register(router);
+        new io.stentor.media.hls.HlsRoutes(media.hls(), spaces, mediaRoutes::visibleReplay, registry).register(router);
         new JoinRoutes(spaces, stage, admission, tickets, promises, proofOfWork::require).register(router);
         new GuardRoutes(load, admission).register(router);
         io.stentor.safety.Terms terms = new io.stentor.safety.Terms(cfg.safety().termsDir());
