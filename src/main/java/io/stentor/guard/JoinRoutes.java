@@ -22,9 +22,12 @@ public final class JoinRoutes {
     record JoinBody(String tier, String place, String ticket, String listener) {
     }
 
-    /** The answer when admitted. */
+    /**
+     * The answer when admitted. {@code hls} is the CDN tier's playlist: no ticket in it (every
+     * listener asks for the same URLs, so caches can serve them all), the same for everyone.
+     */
     record AdmittedView(String state, String ticket, String tier, String priority, long expiresAt, String listen,
-            String ogg, String reason) {
+            String ogg, String hls, String reason) {
     }
 
     /** The answer while waiting. */
@@ -82,7 +85,7 @@ public final class JoinRoutes {
                 String q = "?ticket=" + a.ticket();
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
                         a.expiresAt(), "/api/v1/spaces/" + spaceId + "/listen" + q, "/spaces/" + spaceId + "/live.opus" + q,
-                        a.reason()));
+                        "/spaces/" + spaceId + "/hls/index.m3u8", a.reason()));
             }
             case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.number(), w.position(),
                     w.etaSeconds(), w.reason() + ": you are number " + w.position() + " in line, about " + w.etaSeconds()
