@@ -212,6 +212,29 @@ class HlsIT {
         }
     }
 
+    @Test
+    void afterAServerRestartTheStreamGoesOnWithHigherNumbersNeverReusingANameCachesMayHold() throws Exception {
+        try (TestServer ts = new TestServer()) {
+            Api host = ts.api().registerAndLogin("restarthls");
+            String id = host.post("/api/v1/spaces", Map.of("title", "Restart")).json().at("/space/id").asText();
+            String before;
+            try (MediaClient mic = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+                before = awaitSegments(ts.baseUrl() + "/spaces/" + id + "/hls/", 2);
+            }
+            String hint = HlsTools.uriOf(before, "#EXT-X-PRELOAD-HINT:");
+            ts.restart();
+            try (MediaClient mic = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+                String after = awaitSegments(ts.baseUrl() + "/spaces/" + id + "/hls/", 1);
+                String stream = hint.substring(0, hint.indexOf('-'));
+                assertThat(HlsTools.segments(after)).allMatch(s -> s.startsWith(stream + "-"));
+                long lastBefore = Long.parseLong(hint.split("-")[1].split("\\.")[0]);
+                assertThat(HlsTools.mediaSequence(after)).as("first number after the restart").isGreaterThan(lastBefore);
+                short[] pcm = HlsTools.decode(scratch, ts.baseUrl() + "/spaces/" + id + "/hls/index.m3u8", 2);
+                assertThat(Tones.shareAt(pcm, 4_800, pcm.length - 4_800, 440, 15)).isGreaterThan(0.8);
+            }
+        }
+    }
+
     /** Polls the live playlist until it lists {@code n} full segments; returns it. */
     static String awaitSegments(String base, int n) {
         String[] last = {""};
