@@ -148,6 +148,9 @@ public final class HlsRoutes {
         String stream = m.group(1);
         long msn = Long.parseLong(m.group(2));
         int part = m.group(3) == null ? -1 : Integer.parseInt(m.group(3));
+        if (part >= tier.layout().partsPerSegment()) {
+            throw noSuchFile(name);
+        }
         if (stream.startsWith("r")) {
             ReplayFile rf = replays.apply(req);
             byte[] segment = part < 0 && stream.equals(replayStream(rf)) ? replay.segment(rf.file(), msn) : null;
