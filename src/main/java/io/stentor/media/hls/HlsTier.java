@@ -59,9 +59,4 @@ public final class HlsTier {
     public byte[] init() {
         return init;
     }
-
-    /** Live streams on this node. */
-    public int size() {
-        return live.size();
-    }
 }
