@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.State;
  * playlist) and over segments (every 4th part also joins a segment). Listener-independent: this
  * is the whole per-space cost of the tier, however many listen.
  *
- * <pre>bench/jmh.sh HlsPackagerBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s -prof gc</pre>
+ * <pre>bench/jmh.sh HlsPackagerBenchmark -f 1 -wi 5 -i 10 -w 2s -r 2s -prof gc</pre>
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
