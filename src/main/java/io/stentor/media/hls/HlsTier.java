@@ -19,7 +19,7 @@ public final class HlsTier {
 
     /**
      * @param startedAt when a space went live (numbers its segments, so that after a server restart
-     *                  they go on rising instead of reusing names caches may hold)
+     *                  they go on rising)
      * @param preSkip   the encoder's lookahead, announced in the init segment
      */
     public HlsTier(HlsLayout layout, int preSkip, Function<String, Instant> startedAt) {
@@ -28,15 +28,16 @@ public final class HlsTier {
         this.startedAt = startedAt;
     }
 
-    /** Starts (or restarts, after a server restart) the space's packager. */
+    /**
+     * Starts (or restarts, after a server restart) the space's packager. Its files are named after
+     * the moment it starts, so a restarted stream never reuses a name a cache may hold; its
+     * numbers follow the time since the space started, so a player sees them go on rising.
+     */
     public HlsPackager open(String spaceId) {
+        long now = System.currentTimeMillis();
         Instant start = startedAt.apply(spaceId);
-        long startMillis = start == null ? System.currentTimeMillis() : start.toEpochMilli();
-        long elapsed = Math.max(0, System.currentTimeMillis() - startMillis);
-        long segmentMillis = layout.segmentFrames() * 20L;
-        // +2: past any segment (or part of the open one) an earlier run of this stream can have served.
-        long firstMsn = elapsed / segmentMillis + 2;
-        HlsPackager p = new HlsPackager(layout, "l" + Long.toString(startMillis / 1000, 36), firstMsn);
+        long elapsed = start == null ? 0 : Math.max(0, now - start.toEpochMilli());
+        HlsPackager p = new HlsPackager(layout, "l" + Long.toString(now, 36), elapsed / (layout.segmentFrames() * 20L));
         live.put(spaceId, p);
         return p;
     }

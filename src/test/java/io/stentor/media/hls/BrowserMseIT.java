@@ -39,8 +39,9 @@ class BrowserMseIT {
               const lines = playlist.split('\\n');
               const segments = lines.filter((l, i) => i > 0 && lines[i - 1].startsWith('#EXTINF'));
               const last = segments[segments.length - 1];
+              const msn = uri => Number(uri.split('-')[1].split('.')[0]);
               const open = [...playlist.matchAll(/#EXT-X-PART:[^\\n]*URI="([^"]+)"/g)].map(m => m[1])
-                  .filter(u => u.split('.')[0] > last.split('.')[0]); // parts of the segment after the last full one
+                  .filter(u => msn(u) > msn(last)); // parts of the segment after the last full one
               await append(await get('init.mp4'));
               for (const s of segments.slice(-2)) await append(await get(s));
               for (const p of open) await append(await get(p));
