@@ -15,8 +15,10 @@ import java.util.concurrent.TimeoutException;
  * {@link HlsView} (playlist rendered once, shared by every request) and wakes the requests blocked
  * on it; nothing is kept or allocated per listener.
  *
- * <p>{@link #append} and {@link #end} are called by the space's mixer tick (one thread at a time);
- * {@link #view} and {@link #await} by any number of request threads.
+ * <p>{@link #append} is called by whoever feeds the space's listener outputs (the mixer's tick, one
+ * thread at a time) and {@link #end} by whoever closes them, possibly while a tick runs: both take
+ * the packager's lock (uncontended but for that one moment). {@link #view} and {@link #await} are
+ * for any number of request threads and never block the feeder.
  */
 public final class HlsPackager {
 
@@ -28,6 +30,7 @@ public final class HlsPackager {
     private final int keptSegments;
     private long msn;
     private long openStartMillis;
+    private boolean ended;
     private volatile HlsView view;
     /** Completed (and replaced) when the view changes: what blocked requests wait on. */
     private volatile CompletableFuture<Void> changed = new CompletableFuture<>();
@@ -53,7 +56,10 @@ public final class HlsPackager {
     }
 
     /** Adds the next 20 ms frame; {@code packet} is immutable and may be shared with other outputs. */
-    public void append(byte[] packet) {
+    public synchronized void append(byte[] packet) {
+        if (ended) {
+            return;
+        }
         if (pending.isEmpty() && openParts.isEmpty()) {
             openStartMillis = System.currentTimeMillis();
         }
@@ -79,8 +85,11 @@ public final class HlsPackager {
     }
 
     /** The stream is over (the space ended or the server stops): waiters are answered at once. */
-    public void end() {
-        publish(true);
+    public synchronized void end() {
+        if (!ended) {
+            ended = true;
+            publish(true);
+        }
     }
 
     /** What a request sees now. */
