@@ -126,7 +126,10 @@ public final class Settings {
             new Setting("cluster.public-url", "", "Base URL listeners reach this edge at (e.g. https://edge1.example.org); "
                     + "empty = http://HOST:PORT of this node (HOST 127.0.0.1 when http.host is 0.0.0.0)."),
             new Setting("cluster.heartbeat-interval", "1s", "How often an edge reports its load (listeners, CPU) to the origin."),
-            new Setting("cluster.edge-timeout", "3s", "An edge silent this long counts as dead: new listeners are sent elsewhere."));
+            new Setting("cluster.edge-timeout", "3s", "An edge silent this long counts as dead: new listeners are sent elsewhere."),
+            new Setting("media.hls-segment-frames", "100", "Frames (20 ms each) per HLS segment (100 = 2 s); a multiple of media.hls-part-frames."),
+            new Setting("media.hls-part-frames", "25", "Frames per LL-HLS part (25 = 500 ms): the latency step of the HLS tier."),
+            new Setting("media.hls-window-segments", "6", "Segments a live HLS playlist lists; twice as many stay fetchable."));
 
     private Settings() {
     }

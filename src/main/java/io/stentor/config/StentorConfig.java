@@ -109,7 +109,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
 
     /** The media plane: codec, buffers, limits, recordings. */
     public record Media(String codec, int bitrate, int jitterFrames, int maxConcealedFrames, int maxPacketBytes,
-            int maxBehindFrames, int maxQueuedFrames, int maxFramesPerWrite, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads) {
+            int maxBehindFrames, int maxQueuedFrames, int maxFramesPerWrite, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads,
+            int hlsSegmentFrames, int hlsPartFrames, int hlsWindowSegments) {
     }
 
     static StentorConfig from(Map<String, String> v) {
@@ -138,7 +139,9 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 50),
                         r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")
                                 : Path.of(r.string("media.recordings-dir")),
-                        r.integer("media.clock-threads", 0, 256)),
+                        r.integer("media.clock-threads", 0, 256),
+                        r.integer("media.hls-segment-frames", 25, 500), r.integer("media.hls-part-frames", 5, 100),
+                        r.integer("media.hls-window-segments", 3, 100)),
                 new Guard(r.string("guard.exempt"), r.integer("guard.api-per-second", 1, 1_000_000),
                         r.integer("guard.logins-per-minute", 1, 1_000_000), r.integer("guard.registrations-per-hour", 1, 1_000_000),
                         r.integer("guard.joins-per-second", 1, 1_000_000), r.integer("guard.reactions-per-second", 1, 1_000_000),

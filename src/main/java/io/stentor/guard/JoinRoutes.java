@@ -22,9 +22,12 @@ public final class JoinRoutes {
     record JoinBody(String tier, String place, String ticket, String listener) {
     }
 
-    /** The answer when admitted. */
+    /**
+     * The answer when admitted. {@code hls} is the CDN tier's playlist: no ticket in it (every
+     * listener asks for the same URLs, so caches can serve them all), the same for everyone.
+     */
     record AdmittedView(String state, String ticket, String tier, String priority, long expiresAt, String listen,
-            String ogg, String reason) {
+            String ogg, String hls, String reason) {
     }
 
     /** The answer while waiting. */
@@ -90,7 +93,8 @@ public final class JoinRoutes {
                 String base = placement.place().orElse(""); // an edge's absolute URL in a cluster; else this node's paths
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
                         a.expiresAt(), base + "/api/v1/spaces/" + spaceId + "/listen" + q,
-                        base + "/spaces/" + spaceId + "/live.opus" + q, a.reason()));
+                        base + "/spaces/" + spaceId + "/live.opus" + q, base + "/spaces/" + spaceId + "/hls/index.m3u8",
+                        a.reason()));
             }
             case Admission.Waiting w -> ApiResponse.status(202, new WaitingView("waiting", w.waitId(), w.number(), w.position(),
                     w.etaSeconds(), w.reason() + ": you are number " + w.position() + " in line, about " + w.etaSeconds()

@@ -33,6 +33,9 @@ public final class ListenerOutputs implements MixOutput {
     private final OggOpusStream liveOgg;
     private final int pageFrames;
     private final List<byte[]> pagePackets = new ArrayList<>();
+    /** The CDN tier: CMAF segments and LL-HLS parts of what airs here (see io.stentor.media.hls). */
+    private final io.stentor.media.hls.HlsTier hlsTier;
+    private final io.stentor.media.hls.HlsPackager hls;
     /** Signed-in listeners' connections, so that removing a user from the space also stops their audio. */
     private final Map<String, Set<Channel>> listenersByUser = new ConcurrentHashMap<>();
     /** Listeners attached and not yet gone, counted at once (the fan-outs count on their event loops). */
@@ -43,6 +46,8 @@ public final class ListenerOutputs implements MixOutput {
         this.spaceId = spaceId;
         this.title = title;
         this.pageFrames = plane.cfg.oggPageFrames();
+        this.hlsTier = plane.hls;
+        this.hls = plane.hls.open(spaceId);
         this.liveOgg = new OggOpusStream(ThreadLocalRandom.current().nextInt(), Recorder.PRE_SKIP,
                 new OpusTags("Stentor", List.of("TITLE=" + title)));
         this.webSocket = new Fanout(plane.wsStage, plane.serverLatency, plane::countSlowDisconnect,
@@ -70,7 +75,9 @@ public final class ListenerOutputs implements MixOutput {
             webSocket.publish(MediaWire.webSocketFrame(ByteBufAllocator.DEFAULT, MediaWire.SOURCE_MIX, sequence,
                     captureMicros, packet, 0, length), sequence, arrivalNanos);
         }
-        pagePackets.add(java.util.Arrays.copyOf(packet, length));
+        byte[] copy = java.util.Arrays.copyOf(packet, length); // one copy, kept by the Ogg pager and the HLS packager
+        hls.append(copy);
+        pagePackets.add(copy);
         if (pagePackets.size() >= pageFrames) {
             int pageSeq = liveOgg.nextAudioPageSeq();
             byte[] page = liveOgg.audioPage(pagePackets, false);
@@ -142,5 +149,6 @@ public final class ListenerOutputs implements MixOutput {
     void closeAll(int code, String why) {
         webSocket.closeAll(() -> LiveSpace.closeFrame(code, why));
         ogg.closeAll(null);
+        hlsTier.end(spaceId, hls);
     }
 }

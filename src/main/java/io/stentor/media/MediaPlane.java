@@ -64,6 +64,7 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
     private final java.util.Set<ListenerOutputs> outputs = ConcurrentHashMap.newKeySet();
     private volatile SpaceRelay relay = SpaceRelay.NONE;
     private volatile boolean mixes = true;
+    final io.stentor.media.hls.HlsTier hls;
 
     public MediaPlane(StentorConfig.Media cfg, SpaceService spaces, org.jdbi.v3.core.Jdbi jdbi, MeterRegistry registry,
             Clock clock) {
@@ -72,6 +73,9 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         this.clock = clock;
         this.recordings = new RecordingRepository(jdbi);
         this.codec = OpusCodec.select(cfg.codec());
+        this.hls = new io.stentor.media.hls.HlsTier(new io.stentor.media.hls.HlsLayout(cfg.hlsSegmentFrames(),
+                cfg.hlsPartFrames(), cfg.hlsWindowSegments(), cfg.bitrate()), Recorder.PRE_SKIP,
+                id -> spaces.get(id).startedAt());
         int threads = cfg.clockThreads() > 0 ? cfg.clockThreads() : Runtime.getRuntime().availableProcessors();
         this.clockThreads = Executors.newScheduledThreadPool(threads, r -> {
             Thread t = new Thread(r, "stentor-media-clock");
@@ -350,6 +354,11 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         if (outputs.remove(o)) {
             o.closeAll(spaceEnded);
         }
+    }
+
+    /** The HLS packagers of the live spaces (the CDN tier). */
+    public io.stentor.media.hls.HlsTier hls() {
+        return hls;
     }
 
     OpusCodec codec() {

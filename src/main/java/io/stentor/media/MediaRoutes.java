@@ -312,6 +312,15 @@ public final class MediaRoutes {
                 plane.cuts(rec.spaceId()));
     }
 
+    /**
+     * The finished recording of {@code req}'s space ({@code {id}}) if the caller may hear it, with
+     * the same checks and errors as the replay file: for the replay in other forms (HLS).
+     */
+    public ReplayFile visibleReplay(ApiRequest req) {
+        Recording rec = visibleRecording(req);
+        return new ReplayFile(rec.spaceId(), rec.file(), rec.published(), rec.endedAt());
+    }
+
     /** The recording if it is finished and the caller may hear it: published, or the host/an admin asks. */
     private Recording visibleRecording(ApiRequest req) {
         Space s = spaces.get(req.param("id"));

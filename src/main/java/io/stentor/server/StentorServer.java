@@ -156,7 +156,9 @@ public final class StentorServer implements AutoCloseable {
         new AccountRoutes(accounts, cfg.auth(), loginThrottle, proofOfWork).register(router);
         new NotificationRoutes(notifier).register(router);
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
-        new MediaRoutes(media, spaces, stage, tickets, admission).register(router);
+        MediaRoutes mediaRoutes = new MediaRoutes(media, spaces, stage, tickets, admission);
+        mediaRoutes.register(router);
+        new io.stentor.media.hls.HlsRoutes(media.hls(), spaces, mediaRoutes::visibleReplay, registry).register(router);
         io.stentor.safety.ActiveRecipients recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
                 SigningKey.of("", () -> secrets.key("active-recipients")), clock);
         audience.onArrival(recipients::seenAnonymous);
