@@ -247,6 +247,43 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         return recordings.cuts(spaceId);
     }
 
+    /**
+     * A moderation decision silences a range of a space's replay ({@code cutId} names it, to take it
+     * back on appeal). A finished replay is rewritten at once (under new HLS names, so caches never
+     * serve the old audio for it); a live space's cut applies when it ends. The recording stays as said.
+     */
+    public void cutReplay(String spaceId, String cutId, long fromMs, long toMs, String moderatorId) {
+        recordings.cut(cutId, spaceId, new BroadcastCut(fromMs, toMs, (int) ((toMs - fromMs) / BroadcastDelay.FRAME_MS)),
+                moderatorId, clock.instant());
+        rewriteAiredReplay(spaceId);
+    }
+
+    /** Takes back a replay cut (its decision was reversed on appeal). */
+    public void restoreReplayCut(String spaceId, String cutId) {
+        recordings.uncut(cutId);
+        rewriteAiredReplay(spaceId);
+    }
+
+    private void rewriteAiredReplay(String spaceId) {
+        Optional<Recording> rec = recordings.find(spaceId).filter(r -> r.state() == Recording.State.READY);
+        if (rec.isEmpty()) {
+            return; // live: applied when the space ends
+        }
+        List<BroadcastCut> cuts = recordings.cuts(spaceId);
+        try {
+            if (cuts.isEmpty()) {
+                recordings.notAired(spaceId);
+                if (rec.get().airedFile() != null) {
+                    java.nio.file.Files.deleteIfExists(rec.get().airedFile());
+                }
+            } else {
+                recordings.aired(spaceId, AiredReplay.write(rec.get().file(), cuts, silence, cfg.recorderPageFrames()));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /** If the broadcast was cut, writes the replay as it aired (cuts silenced); the recording stays as said. */
     private void writeAiredReplay(String spaceId, Recorder.Result r) {
         List<BroadcastCut> cuts = recordings.cuts(spaceId);

@@ -318,7 +318,7 @@ public final class MediaRoutes {
      */
     public ReplayFile visibleReplay(ApiRequest req) {
         Recording rec = visibleRecording(req);
-        return new ReplayFile(rec.spaceId(), rec.file(), rec.published(), rec.endedAt());
+        return new ReplayFile(rec.spaceId(), rec.replayFile(), rec.published(), rec.endedAt()); // as aired: cuts silenced
     }
 
     /** The recording if it is finished and the caller may hear it: published, or the host/an admin asks. */

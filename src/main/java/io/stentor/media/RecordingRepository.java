@@ -66,6 +66,17 @@ final class RecordingRepository implements ReplayCatalog {
                 .bind("frames", cut.frames()).bind("by", by).bind("at", Timestamp.from(at)).execute());
     }
 
+    /** Takes back a cut (its moderation decision was reversed). */
+    void uncut(String id) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM broadcast_cuts WHERE id = :id").bind("id", id).execute());
+    }
+
+    /** The replay is the recording again (no cut left). */
+    void notAired(String spaceId) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE recordings SET aired_file = NULL WHERE space_id = :id").bind("id", spaceId)
+                .execute());
+    }
+
     /** The ranges cut from a space's broadcast, in timeline order. */
     List<BroadcastCut> cuts(String spaceId) {
         return jdbi.withHandle(h -> h.createQuery(

@@ -37,7 +37,7 @@ final class Enforcement {
                     throw StentorException.conflict("space_not_live", "Only a live space can be ended.");
                 }
             }
-            case REMOVE_REPLAY -> {
+            case REMOVE_REPLAY, CUT_REPLAY -> {
                 if (!replays.exists(d.spaceId())) {
                     throw StentorException.conflict("no_replay", "This space has no recording to remove.");
                 }
@@ -90,7 +90,10 @@ final class Enforcement {
                 replays.remove(space, true);
                 yield "had its replay removed";
             }
-            case CUT_REPLAY -> throw new IllegalStateException("cut_replay is not accepted yet");
+            case CUT_REPLAY -> {
+                replays.cut(space, d.id(), d.fromMs(), d.toMs(), d.decidedBy());
+                yield "had " + Math.round((d.toMs() - d.fromMs()) / 1000.0) + " s of its replay cut (from " + d.fromMs() / 1000 + " s)";
+            }
             case SUSPEND_ACCOUNT -> {
                 accounts.restrict(d.affectedUserId(), AccountRestrictions.Kind.SUSPENSION, basis, clock.instant(), d.endsAt(),
                         d.id(), d.explanation());
@@ -136,7 +139,10 @@ final class Enforcement {
                 replays.remove(space, false);
                 yield " The replay is back.";
             }
-            case CUT_REPLAY -> "";
+            case CUT_REPLAY -> {
+                replays.uncut(space, d.id());
+                yield " The replay is whole again.";
+            }
             case SUSPEND_ACCOUNT, TERMINATE_ACCOUNT -> {
                 accounts.liftFor(d.id(), clock.instant());
                 yield " Your account is restored.";

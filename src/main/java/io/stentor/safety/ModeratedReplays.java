@@ -8,4 +8,10 @@ public interface ModeratedReplays {
 
     /** Whether the space has a recording to act on. */
     boolean exists(String spaceId);
+
+    /** Silences a range of the replay (ms on the space's timeline, end exclusive); {@code cutId} names it. */
+    void cut(String spaceId, String cutId, long fromMs, long toMs, String moderatorId);
+
+    /** Takes back the cut named {@code cutId}. */
+    void uncut(String spaceId, String cutId);
 }

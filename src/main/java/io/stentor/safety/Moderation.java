@@ -77,7 +77,9 @@ public final class Moderation {
         if (Boolean.TRUE.equals(b.unfounded()) && !"no_action".equals(b.action())) {
             throw StentorException.badRequest("invalid_unfounded", "Only a \"no_action\" decision can find a notice manifestly unfounded.");
         }
-        Decision d = build(caller, n.id(), b, spaceId, speaker, account, null, Boolean.TRUE.equals(b.unfounded()));
+        long[] range = n.items().stream().filter(i -> i.fromMs() != null).findFirst()
+                .map(i -> new long[] {i.fromMs(), i.toMs()}).orElse(null);
+        Decision d = build(caller, n.id(), b, spaceId, speaker, account, null, Boolean.TRUE.equals(b.unfounded()), range);
         Decision done = record(d, "decision");
         if (n.notifierId() != null) {
             notifier.notify(List.of(n.notifierId()), Notification.Kind.NOTICE_DECIDED, d.spaceId(), "Your notice was decided: "
@@ -105,7 +107,7 @@ public final class Moderation {
             throw StentorException.badRequest("invalid_action", "An own-initiative decision restricts something; \"no_action\" needs no decision.");
         }
         Decision d = build(caller, null, b, b.spaceId(), b.speaker(), b.userHandle() != null ? b.userHandle() : b.speaker(),
-                category, false);
+                category, false, null);
         return record(d, "decision");
     }
 
@@ -151,11 +153,10 @@ public final class Moderation {
 
     /** Checks the moderator's request against the action and makes the decision (not yet recorded). */
     private Decision build(Caller caller, String noticeId, DecisionBody b, String spaceId, String speakerHandle,
-            String accountHandle, String category, boolean unfounded) {
+            String accountHandle, String category, boolean unfounded, long[] range) {
         ModerationAction action = ModerationAction.of(b.action() == null ? "" : b.action())
-                .filter(a -> a != ModerationAction.CUT_REPLAY)
                 .orElseThrow(() -> StentorException.badRequest("invalid_action", "action is one of "
-                        + ModerationAction.names().replace("cut_replay, ", "") + "."));
+                        + ModerationAction.names() + "."));
         String ground = b.ground() == null ? "" : b.ground();
         String explanation = Staff.text("A field", b.explanation(), 4000);
         if (explanation == null || explanation.length() < 10) {
@@ -220,6 +221,16 @@ public final class Moderation {
                 throw StentorException.badRequest("label_required", "Give the label's text (label: 3 to 200 characters).");
             }
         }
+        Long fromMs = null;
+        Long toMs = null;
+        if (action == ModerationAction.CUT_REPLAY) {
+            fromMs = b.fromMs() != null ? b.fromMs() : range == null ? null : range[0];
+            toMs = b.toMs() != null ? b.toMs() : range == null ? null : range[1];
+            if (fromMs == null || toMs == null || fromMs < 0 || toMs <= fromMs || toMs - fromMs > SafetyService.MAX_RANGE_MS) {
+                throw StentorException.badRequest("invalid_range", "Give the range to cut: fromMs and toMs (ms from the start "
+                        + "of the space, forward, at most an hour), or a notice item with a range.");
+            }
+        }
         if (action == ModerationAction.SUSPEND_ACCOUNT) {
             if (b.suspendDays() == null || b.suspendDays() < 1 || b.suspendDays() > MAX_SUSPEND_DAYS) {
                 throw StentorException.badRequest("invalid_suspend_days", "suspendDays is 1 to " + MAX_SUSPEND_DAYS + ".");
@@ -231,7 +242,7 @@ public final class Moderation {
                 ground.equals("illegal") ? Staff.text("A field", b.legalGround(), 500) : null,
                 ground.equals("terms") ? Staff.text("A field", b.termsVersion(), 32) : null,
                 ground.equals("terms") ? Staff.text("A field", b.termsClause(), 200) : null, explanation, List.copyOf(scope),
-                Boolean.TRUE.equals(b.automatedDetection()), automated, target, label, null, null, endsAt, category, unfounded,
+                Boolean.TRUE.equals(b.automatedDetection()), automated, target, label, fromMs, toMs, endsAt, category, unfounded,
                 null);
     }
 

@@ -182,6 +182,16 @@ public final class StentorServer implements AutoCloseable {
                     public boolean exists(String spaceId) {
                         return media.hasRecording(spaceId);
                     }
+
+                    @Override
+                    public void cut(String spaceId, String cutId, long fromMs, long toMs, String moderatorId) {
+                        media.cutReplay(spaceId, cutId, fromMs, toMs, moderatorId);
+                    }
+
+                    @Override
+                    public void uncut(String spaceId, String cutId) {
+                        media.restoreReplayCut(spaceId, cutId);
+                    }
                 }, cfg.misuse(), clock);
         wireEvidence(cfg, db, spaces, safety, router, timers, clock);
         new io.stentor.safety.LiveEventRoutes(new io.stentor.safety.LiveEvents(db.jdbi(), spaces, media, clock,

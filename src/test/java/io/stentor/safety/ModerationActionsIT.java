@@ -308,4 +308,54 @@ class ModerationActionsIT {
                     Map.of("explanation", "It was not unfounded at all.")).status()).isEqualTo(201);
         }
     }
+
+    /** The replay's audio as decoded PCM (48 kHz mono), fetched as {@code who} would. */
+    static short[] replayPcm(TestServer ts, String space) throws Exception {
+        var res = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(ts.baseUrl() + "/spaces/" + space + "/replay.opus")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+        var reader = new io.stentor.media.ogg.OggOpusReader(new java.io.ByteArrayInputStream(res.body()));
+        List<byte[]> packets = new java.util.ArrayList<>();
+        for (var p = reader.nextPacket(); p.isPresent(); p = reader.nextPacket()) {
+            packets.add(p.get().data());
+        }
+        return Tones.decode(packets);
+    }
+
+    @Test
+    void aModeratorCutsARangeOutOfAReplayForEveryoneAndAReversalMakesItWholeAgain(@TempDir Path data) throws Exception {
+        createAdmin(data);
+        try (TestServer ts = new TestServer(Map.of("data.dir", data.toString()))) {
+            Staff staff = staff(ts, data);
+            Api host = ts.api().registerAndLogin("ma_host4");
+            String space = host.post("/api/v1/spaces", Map.of("title", "Recorded rant")).json().at("/space/id").asText();
+            try (MediaClient h = MediaClient.speaker(ts, space, host.token()).sendTone(440)) {
+                Thread.sleep(4000);
+            }
+            assertThat(host.post("/api/v1/spaces/" + space + "/end").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ts.api().get("/spaces/" + space + "/replay.opus").status() == 200);
+            String hlsBefore = ts.api().get("/spaces/" + space + "/hls/index.m3u8").text();
+            String notice = anonymousNotice(ts, Map.of("kind", "space_audio", "spaceId", space, "fromMs", 2000, "toMs", 3000));
+            assertThat(staff.mod().post("/api/v1/moderation/notices/" + notice + "/decision", decision("cut_replay",
+                    "fromMs", 3000, "toMs", 1000)).error()).isEqualTo("invalid_range");
+            Api.Res cut = staff.mod().post("/api/v1/moderation/notices/" + notice + "/decision", decision("cut_replay"));
+            assertThat(cut.status()).as(cut.text()).isEqualTo(201);
+            assertThat(cut.json().get("fromMs").asLong()).isEqualTo(2000); // the notice's range
+            short[] pcm = replayPcm(ts, space);
+            int s = 48; // samples per ms
+            assertThat(Tones.shareAt(pcm, 2100 * s, 2900 * s, 440, 15)).as("the cut range is silent").isLessThan(0.02);
+            assertThat(Tones.rms(pcm, 2100 * s, 2900 * s)).as("silence, not a quieter tone").isLessThan(50);
+            assertThat(Tones.shareAt(pcm, 1000 * s, 1900 * s, 440, 15)).as("before the cut").isGreaterThan(0.5);
+            assertThat(Tones.shareAt(pcm, 3100 * s, 3600 * s, 440, 15)).as("after the cut").isGreaterThan(0.5);
+            // The HLS replay is rewritten under new names: a cache never serves the uncut audio for them.
+            String hlsAfter = ts.api().get("/spaces/" + space + "/hls/index.m3u8").text();
+            assertThat(hlsAfter.lines().filter(l -> l.endsWith(".m4s")).findFirst())
+                    .isNotEqualTo(hlsBefore.lines().filter(l -> l.endsWith(".m4s")).findFirst());
+
+            reverse(staff, host, statement(host, "cut_replay").get("id").asText());
+            short[] whole = replayPcm(ts, space);
+            assertThat(Tones.shareAt(whole, 2100 * s, 2900 * s, 440, 15)).as("whole again").isGreaterThan(0.5);
+        }
+    }
 }

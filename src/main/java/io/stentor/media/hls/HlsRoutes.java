@@ -203,9 +203,21 @@ public final class HlsRoutes {
         return recent.get(id, spaces::get);
     }
 
-    /** Names a replay's files after when it ended: a space live again gets new names (caches keep the old ones). */
+    /**
+     * Names a replay's files after when it ended and when its file was last written: a space live
+     * again, or a replay rewritten (a moderator cut a range out of it), gets new names — caches keep
+     * the old ones, which must never be served for the new audio.
+     */
     private static String replayStream(ReplayFile rf) {
-        return "r" + Long.toString(rf.endedAt() == null ? 0 : rf.endedAt().getEpochSecond(), 36);
+        long version; // which file (the recording, or the replay as aired), written when, how long
+        try {
+            version = java.util.Objects.hash(rf.file().getFileName().toString(),
+                    java.nio.file.Files.getLastModifiedTime(rf.file()).toMillis(), java.nio.file.Files.size(rf.file()));
+        } catch (java.io.IOException e) {
+            version = 0;
+        }
+        return "r" + Long.toString(rf.endedAt() == null ? 0 : rf.endedAt().getEpochSecond(), 36)
+                + Long.toString(version & 0xFFFFFFFFL, 36);
     }
 
     /** Our bytes, shared: {@code public} unless the space is age-restricted (then only the caller's own cache). */
