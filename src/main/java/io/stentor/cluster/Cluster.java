@@ -75,7 +75,7 @@ public final class Cluster implements AutoCloseable {
         }
         String url = cfg.publicUrl().isEmpty() ? "http://" + (http.host().equals("0.0.0.0") ? "127.0.0.1" : http.host())
                 + ":" + port : cfg.publicUrl().replaceAll("/+$", "");
-        parts.add(0, new EdgeHeartbeat(nats, new ClusterSubjects(cfg.subjectPrefix()), media, node, url,
+        parts.add(0, new EdgeHeartbeat(nats, new ClusterSubjects(cfg.subjectPrefix()), media, node, url, cfg.region(),
                 cfg.heartbeatInterval()));
         LOG.info("edge {} serving listeners at {} (subjects {}.*)", node, url, cfg.subjectPrefix());
     }

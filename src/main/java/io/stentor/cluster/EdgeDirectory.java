@@ -33,7 +33,7 @@ final class EdgeDirectory implements ListenerPlacement {
     }
 
     @Override
-    public Optional<String> place() {
-        return table.place(System.nanoTime());
+    public Optional<String> place(String region) {
+        return table.place(System.nanoTime(), region);
     }
 }

@@ -30,7 +30,12 @@ final class EdgeHeartbeat implements AutoCloseable {
         return t;
     });
 
-    EdgeHeartbeat(NatsLink nats, ClusterSubjects subjects, MediaPlane media, String node, String url, Duration every) {
+    /** The region this edge serves ("" = any). */
+    private final String region;
+
+    EdgeHeartbeat(NatsLink nats, ClusterSubjects subjects, MediaPlane media, String node, String url, String region,
+            Duration every) {
+        this.region = region;
         this.nats = nats;
         this.subjects = subjects;
         this.media = media;
@@ -44,7 +49,7 @@ final class EdgeHeartbeat implements AutoCloseable {
             return; // nobody would hear it; the origin's timeout says what silence means
         }
         EdgeLoad load = new EdgeLoad(node, url, media.allListeners(), Math.max(0, os.getProcessCpuLoad()),
-                media.queuedBytes(), leaving);
+                media.queuedBytes(), leaving, region);
         nats.publish(subjects.heartbeats(), Json.writeString(load).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -7,7 +7,9 @@ import java.util.Optional;
 
 /**
  * The origin's table of edges and their last reported load; picks the least-loaded live one for
- * each new listener: fewest listeners, counting those sent to it since its last report (so a
+ * each new listener — among the edges of the listener's region and those serving every region
+ * (no region of their own) when the listener names a region, else (or when none is live) among
+ * all: fewest listeners, counting those sent to it since its last report (so a
  * burst of joins between two heartbeats is spread, not piled on one edge), then lowest CPU. An
  * edge not heard from for the timeout, or that said it is leaving, is out. Times are
  * System.nanoTime() values passed in, so the rules are tested without waiting. Thread-safe.
@@ -44,10 +46,15 @@ final class EdgeTable {
     }
 
     /** The base URL of the edge a new listener goes to (counted as placed there), or empty when no edge is live. */
-    synchronized Optional<String> place(long nowNanos) {
+    synchronized Optional<String> place(long nowNanos, String region) {
         edges.values().removeIf(k -> nowNanos - k.seenNanos > timeoutNanos);
-        Optional<Known> best = edges.values().stream()
-                .min(Comparator.comparingInt(Known::expectedListeners).thenComparingDouble(k -> k.load.cpu()));
+        Comparator<Known> load = Comparator.comparingInt(Known::expectedListeners).thenComparingDouble(k -> k.load.cpu());
+        Optional<Known> best = region == null || region.isBlank() ? Optional.empty() : edges.values().stream()
+                .filter(k -> k.load.region() == null || k.load.region().isEmpty() || k.load.region().equalsIgnoreCase(region))
+                .min(load);
+        if (best.isEmpty()) {
+            best = edges.values().stream().min(load);
+        }
         best.ifPresent(k -> k.placedSinceReport++);
         return best.map(k -> k.load.url());
     }

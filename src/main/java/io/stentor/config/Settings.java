@@ -126,6 +126,8 @@ public final class Settings {
             new Setting("cluster.public-url", "", "Base URL listeners reach this edge at (e.g. https://edge1.example.org); "
                     + "empty = http://HOST:PORT of this node (HOST 127.0.0.1 when http.host is 0.0.0.0)."),
             new Setting("cluster.heartbeat-interval", "1s", "How often an edge reports its load (listeners, CPU) to the origin."),
+            new Setting("cluster.region", "", "The region this edge serves (e.g. eu-west); listeners who say they are there "
+                    + "are placed on its edges first. Empty = any region."),
             new Setting("cluster.edge-timeout", "3s", "An edge silent this long counts as dead: new listeners are sent elsewhere."),
             new Setting("media.hls-segment-frames", "100", "Frames (20 ms each) per HLS segment (100 = 2 s); a multiple of media.hls-part-frames."),
             new Setting("media.hls-part-frames", "25", "Frames per LL-HLS part (25 = 500 ms): the latency step of the HLS tier."),

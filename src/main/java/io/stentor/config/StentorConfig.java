@@ -19,7 +19,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
      * An empty {@code nats} on an origin means a single node.
      */
     public record Cluster(String role, String nats, String subjectPrefix, String publicUrl, Duration heartbeatInterval,
-            Duration edgeTimeout) {
+            Duration edgeTimeout, String region) {
 
         public boolean edge() {
             return role.equals("edge");
@@ -178,7 +178,8 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
 
     private static Cluster cluster(Reader r) {
         Cluster c = new Cluster(r.oneOf("role", "origin", "edge"), r.string("nats"), r.string("cluster.subject-prefix"),
-                r.string("cluster.public-url"), r.duration("cluster.heartbeat-interval"), r.duration("cluster.edge-timeout"));
+                r.string("cluster.public-url"), r.duration("cluster.heartbeat-interval"), r.duration("cluster.edge-timeout"),
+                r.string("cluster.region"));
         if (c.edge() && !c.clustered()) {
             throw new ConfigException("role edge needs nats (the NATS server the origin publishes on), e.g. nats://127.0.0.1:4222");
         }

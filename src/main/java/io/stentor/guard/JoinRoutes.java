@@ -19,7 +19,7 @@ import java.util.Optional;
 public final class JoinRoutes {
 
     /** The optional body: the tier wanted, the waiting-room place to ask about, an earlier ticket, an anonymous id. */
-    record JoinBody(String tier, String place, String ticket, String listener) {
+    record JoinBody(String tier, String place, String ticket, String listener, String region) {
     }
 
     /**
@@ -67,7 +67,7 @@ public final class JoinRoutes {
 
     private ApiResponse join(ApiRequest req) {
         String spaceId = req.param("id");
-        JoinBody body = req.bodyLength() == 0 ? new JoinBody(null, null, null, null) : req.body(JoinBody.class);
+        JoinBody body = req.bodyLength() == 0 ? new JoinBody(null, null, null, null, null) : req.body(JoinBody.class);
         boolean webSocket = body.tier() == null || body.tier().equals(Tier.WEBSOCKET.label());
         if (!webSocket && !Tier.HTTP.label().equals(body.tier())) {
             throw StentorException.badRequest("invalid_tier", "tier is \"websocket\" or \"http\".");
@@ -90,7 +90,8 @@ public final class JoinRoutes {
                 caller.ifPresent(c -> stage.join(c, spaceId)); // counts them in the audience (and checks blocks)
                 recipients.accept(subject); // this month's active recipients (DSA Art 24(2))
                 String q = "?ticket=" + a.ticket();
-                String base = placement.place().orElse(""); // an edge's absolute URL in a cluster; else this node's paths
+                String region = body.region() != null ? body.region() : req.header("X-Stentor-Region").orElse(null);
+                String base = placement.place(region).orElse(""); // an edge's absolute URL in a cluster; else this node's paths
                 yield ApiResponse.ok(new AdmittedView("admitted", a.ticket(), a.tier().label(), a.priority().label(),
                         a.expiresAt(), base + "/api/v1/spaces/" + spaceId + "/listen" + q,
                         base + "/spaces/" + spaceId + "/live.opus" + q, base + "/spaces/" + spaceId + "/hls/index.m3u8",

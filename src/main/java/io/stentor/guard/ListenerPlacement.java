@@ -9,8 +9,11 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ListenerPlacement {
 
-    ListenerPlacement HERE = Optional::empty;
+    ListenerPlacement HERE = region -> Optional.empty();
 
-    /** The base URL (scheme, host, port; no trailing slash) of the node the listener should use, or empty for this one. */
-    Optional<String> place();
+    /**
+     * The base URL (scheme, host, port; no trailing slash) of the node the listener should use, or
+     * empty for this one. {@code region} is where the listener says it is (null: unknown).
+     */
+    Optional<String> place(String region);
 }
