@@ -68,6 +68,8 @@ public final class Settings {
             new Setting("admission.max-waiting", "100000", "Places in the waiting room; beyond, joins are refused with Retry-After."),
             new Setting("admission.waiting-timeout", "30s", "A waiting place not asked about for this long is given up."),
             new Setting("admission.ticket-ttl", "60s", "How long a join ticket may be used to connect (and reconnect)."),
+            new Setting("admission.hls-when-full", "false", "With a cache or CDN in front of the HLS tier: listeners who "
+                    + "would wait (or hear \"replay later\") are admitted to the HLS tier at once instead."),
             new Setting("admission.rejoin-grace", "10m", "How long after its ticket expired an admitted listener may "
                     + "rejoin ahead of the waiting room."),
             new Setting("overload.sample-interval", "500ms", "How often the load monitor samples its signals."),

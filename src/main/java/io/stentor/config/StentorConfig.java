@@ -49,7 +49,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
 
     /** Who gets in: listener caps, the admission rate, the waiting room, join tickets. */
     public record Admission(int maxListeners, int maxWebSocketListeners, int perSecond, int maxWaiting,
-            Duration waitingTimeout, Duration ticketTtl, Duration rejoinGrace) {
+            Duration waitingTimeout, Duration ticketTtl, Duration rejoinGrace, boolean hlsWhenFull) {
     }
 
     /**
@@ -158,7 +158,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("admission.max-websocket-listeners", 0, 10_000_000),
                         r.integer("admission.per-second", 1, 1_000_000), r.integer("admission.max-waiting", 0, 10_000_000),
                         r.duration("admission.waiting-timeout"), r.duration("admission.ticket-ttl"),
-                        r.duration("admission.rejoin-grace")),
+                        r.duration("admission.rejoin-grace"), r.bool("admission.hls-when-full")),
                 new Overload(r.duration("overload.sample-interval"), r.duration("overload.lag-constrained"),
                         r.duration("overload.lag-critical"), r.integer("overload.queued-constrained-mib", 1, 1 << 20),
                         r.integer("overload.queued-critical-mib", 1, 1 << 20),

@@ -51,8 +51,12 @@ public final class Admission implements AutoCloseable {
     }
 
     /** A join to decide. {@code eligibleForSmallAudience} is asked only when the node is critical. */
-    public record Request(String spaceId, String subject, Priority priority, boolean wantsWebSocket,
+    public record Request(String spaceId, String subject, Priority priority, Tier wanted,
             BooleanSupplier eligibleForSmallAudience, String waitId) {
+
+        boolean wantsWebSocket() {
+            return wanted == Tier.WEBSOCKET;
+        }
     }
 
     private static final long TICK_MS = 50;
@@ -110,6 +114,12 @@ public final class Admission implements AutoCloseable {
                 return admit(r.spaceId(), r.subject(), r.priority(), r.wantsWebSocket());
             }
             boolean returning = r.priority() == Priority.ADMITTED;
+            // The CDN tier holds nothing here: asked for, it is given at once; and with hls-when-full,
+            // whoever would wait or be told "replay later" listens through it instead.
+            if (r.wanted() == Tier.HLS || (cfg.hlsWhenFull() && !returning
+                    && (now == GuardState.CRITICAL || !hasRoom() || this.room.waiting() > 0))) {
+                return admitToHls(r);
+            }
             if (!returning && now == GuardState.CRITICAL && !r.eligibleForSmallAudience().getAsBoolean()) {
                 outcomes.get("replay_later").increment();
                 return new ReplayLater("This space is at capacity: it is live for a small audience only right now. "
@@ -202,8 +212,15 @@ public final class Admission implements AutoCloseable {
         reserved.remove(t.nonce());
     }
 
-    /** The ticket class for a media connection on {@code tier}; refuses a WebSocket when the ticket says HTTP. */
+    /**
+     * The ticket class for a media connection on {@code tier}: refuses a WebSocket when the ticket
+     * says HTTP, and any connection when it says HLS (that tier holds no socket here).
+     */
     public static void requireTier(JoinTicket t, boolean webSocket) {
+        if (t.tier() == Tier.HLS) {
+            throw StentorException.conflict("ticket_for_hls", "This ticket is for the HLS tier: listen at /spaces/"
+                    + t.spaceId() + "/hls/index.m3u8.");
+        }
         if (webSocket && t.tier() == Tier.HTTP) {
             throw StentorException.conflict("ticket_for_http", "This ticket is for the HTTP tier: listen at /spaces/"
                     + t.spaceId() + "/live.opus?ticket=...");
@@ -244,6 +261,14 @@ public final class Admission implements AutoCloseable {
         long eta = (long) Math.ceil((ahead + 1) / perSecond);
         long retry = Math.max(1, Math.min(10, eta / 2));
         return new Waiting(p.id, p.number, ahead + 1, eta, retry, reason);
+    }
+
+    private Admitted admitToHls(Request r) {
+        outcomes.get("admitted").increment();
+        admittedBy.get(r.priority()).increment();
+        String ticket = tickets.issue(r.spaceId(), r.subject(), Tier.HLS, r.priority());
+        return new Admitted(ticket, Tier.HLS, r.priority(), tickets.authentic(ticket).expiresAt(), r.wanted() == Tier.HLS ? null
+                : "So many people are listening that new listeners hear the space through HLS, a few seconds behind live.");
     }
 
     private Admitted admit(String spaceId, String subject, Priority priority, boolean wantsWebSocket) {

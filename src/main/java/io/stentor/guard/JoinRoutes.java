@@ -68,9 +68,10 @@ public final class JoinRoutes {
     private ApiResponse join(ApiRequest req) {
         String spaceId = req.param("id");
         JoinBody body = req.bodyLength() == 0 ? new JoinBody(null, null, null, null, null) : req.body(JoinBody.class);
-        boolean webSocket = body.tier() == null || body.tier().equals(Tier.WEBSOCKET.label());
-        if (!webSocket && !Tier.HTTP.label().equals(body.tier())) {
-            throw StentorException.badRequest("invalid_tier", "tier is \"websocket\" or \"http\".");
+        Tier wanted = body.tier() == null ? Tier.WEBSOCKET : Tier.parse(body.tier());
+        boolean webSocket = wanted == Tier.WEBSOCKET;
+        if (wanted == null) {
+            throw StentorException.badRequest("invalid_tier", "tier is \"websocket\", \"http\" or \"hls\".");
         }
         Optional<Caller> caller = req.caller();
         Space s = spaces.get(spaceId);
@@ -83,7 +84,7 @@ public final class JoinRoutes {
         if (body.place() == null && !priority.bypassesAdmission() && priority != Priority.ADMITTED) {
             proofOfWork.accept(req); // only asked of new joins, and only while the node is under pressure
         }
-        Admission.Decision d = admission.join(new Admission.Request(spaceId, subject, priority, webSocket,
+        Admission.Decision d = admission.join(new Admission.Request(spaceId, subject, priority, wanted,
                 () -> caller.isPresent() && spaces.inSmallAudience(spaceId, caller.get()), body.place()));
         return switch (d) {
             case Admission.Admitted a -> {

@@ -5,7 +5,12 @@ public enum Tier {
     /** The media WebSocket (lowest latency, the browser's default). */
     WEBSOCKET("websocket"),
     /** The Icecast-compatible HTTP Ogg stream (cheaper per listener, any player). */
-    HTTP("http");
+    HTTP("http"),
+    /**
+     * HLS / LL-HLS, the CDN tier: no connection held on this server (a cache in front answers the
+     * audience), a few seconds behind live. Its ticket opens no socket on this server.
+     */
+    HLS("hls");
 
     private final String label;
 

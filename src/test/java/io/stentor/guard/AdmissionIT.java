@@ -89,6 +89,36 @@ class AdmissionIT {
     }
 
     @Test
+    void withACdnInFrontWhoeverWouldWaitListensThroughHlsAtOnce() throws Exception {
+        try (TestServer ts = new TestServer(Map.of("admission.max-listeners", "1", "admission.hls-when-full", "true"))) {
+            Api host = ts.api().registerAndLogin("hls_host");
+            String space = live(host, "Full house");
+            try (var speaker = io.stentor.support.MediaClient.speaker(ts, space, host.token()).sendTone(440)) {
+                JsonNode first = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of()).json();
+                assertThat(first.get("tier").asText()).isEqualTo("websocket");
+                try (var ws = io.stentor.support.MediaClient.listenerAt(ts.baseUrl(), first.get("listen").asText())) {
+                    await().atMost(Duration.ofSeconds(5)).until(() -> !ws.received().isEmpty());
+                    // The node is full: no waiting room, the CDN tier at once, with the reason.
+                    Api.Res full = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of());
+                    assertThat(full.status()).isEqualTo(200);
+                    assertThat(full.json().get("tier").asText()).isEqualTo("hls");
+                    assertThat(full.json().get("reason").asText()).contains("HLS");
+                    // Its ticket opens no socket here; the playlist it names plays.
+                    assertThat(answer(ts, full.json().get("listen").asText())).contains(" 409 ").contains("ticket_for_hls");
+                    String playlist = full.json().get("hls").asText();
+                    await().atMost(Duration.ofSeconds(10)).until(() -> ts.api().get(playlist).text().contains("#EXT-X-PART:"));
+                }
+                // Asked for, the HLS tier is given as is, without a reason.
+                JsonNode asked = ts.api().post("/api/v1/spaces/" + space + "/join", Map.of("tier", "hls")).json();
+                assertThat(asked.get("tier").asText()).isEqualTo("hls");
+                assertThat(asked.get("reason").isNull()).isTrue();
+                assertThat(ts.api().post("/api/v1/spaces/" + space + "/join", Map.of("tier", "carrier-pigeon")).error())
+                        .isEqualTo("invalid_tier");
+            }
+        }
+    }
+
+    @Test
     void anAdminForcesTheLadderAndClientsAreToldAtEachStep(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
         StentorCommand.commandLine().execute("admin", "create-user", "--handle", "night_admin", "--role", "admin",
                 "--password", "a very long secret", "--data-dir", data.toString(), "--auth-argon2-memory-kib", "1024");

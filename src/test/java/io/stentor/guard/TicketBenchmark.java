@@ -36,7 +36,7 @@ public class TicketBenchmark {
         forged = valid.substring(0, valid.length() - 4) + "AAAA";
         admission = new Admission(new io.stentor.config.StentorConfig.Admission(Integer.MAX_VALUE - 1, Integer.MAX_VALUE - 1,
                 1_000_000, 100_000, java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(60),
-                java.time.Duration.ofMinutes(10)), () -> GuardState.NORMAL, tickets, () -> 0, () -> 0, new SimpleMeterRegistry());
+                java.time.Duration.ofMinutes(10), false), () -> GuardState.NORMAL, tickets, () -> 0, () -> 0, new SimpleMeterRegistry());
     }
 
     @org.openjdk.jmh.annotations.TearDown
@@ -51,7 +51,7 @@ public class TicketBenchmark {
     @Benchmark
     public JoinTicket admitNewListener() {
         Admission.Decision d = admission.join(new Admission.Request("3fRt8mQx2LpW9c", "anon:" + (n++), Priority.ANONYMOUS,
-                true, () -> false, null));
+                Tier.WEBSOCKET, () -> false, null));
         JoinTicket t = tickets.verify(((Admission.Admitted) d).ticket(), "3fRt8mQx2LpW9c");
         tickets.claim(t);
         admission.connected(t);
