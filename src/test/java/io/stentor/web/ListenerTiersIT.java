@@ -72,6 +72,14 @@ class ListenerTiersIT {
                 waitUntil(ws, "window.stentor.mode === 'listen' && " + TONE, "the WebSocket tier plays the tone");
                 assertThat(wsRequested).noneMatch(u -> u.contains("hls"));
                 ctx.close();
+
+                // A browser without WebCodecs but with Media Source Extensions gets the HLS tier by itself.
+                BrowserContext old = browser.newPerson(ts.baseUrl());
+                old.addInitScript("delete window.AudioDecoder; delete window.AudioEncoder;");
+                Page oldPage = old.newPage();
+                oldPage.navigate("/#/space/" + space);
+                waitUntil(oldPage, "window.stentor.mode === 'hls' && " + TONE, "without WebCodecs, the HLS tier plays the tone");
+                old.close();
             }
         }
     }
