@@ -94,12 +94,15 @@ const RATE = 48000;
 const FRAME = 960; // 20 ms at 48 kHz
 const HEADER = 16;
 
+/** True for an absolute http(s):// URL: the join answer named another node (docs/PROTOCOL.md "Joining"). */
+const elsewhere = (url) => /^https?:\/\//i.test(url || '');
+
 /**
  * The WebSocket URL for a path on this server, or for an absolute http(s):// URL of another node
  * (an edge named by the join answer): http → ws, https → wss.
  */
 export function wsUrl(path) {
-  if (/^https?:\/\//i.test(path)) return path.replace(/^http/i, 'ws');
+  if (elsewhere(path)) return path.replace(/^http/i, 'ws');
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
 }
 
@@ -142,10 +145,22 @@ export class Backoff {
     return Math.max(d, minMs > 0 ? minMs + Math.random() * 1000 : 0);
   }
 
+  /**
+   * After another node (an edge) dropped us: join again after a random 100–500 ms, as the protocol
+   * says — the origin may still name the dead edge until it notices, so a few quick tries — then
+   * back off as usual.
+   */
+  afterNodeLoss() {
+    this.lost = (this.lost || 0) + 1;
+    return this.lost <= 8 ? 100 + Math.random() * 400 : this.next();
+  }
+
   reset() {
     this.attempt = 0;
+    this.lost = 0;
   }
 }
+
 
 /** Seconds from a Retry-After header value (seconds or an HTTP date), 0 when absent. */
 export function retryAfterMs(value) {
@@ -461,7 +476,7 @@ class MediaSocket {
       const next = this.h.closed(ev.code, ev.reason);
       if (next === 'stop') this.stop();
       else if (next === 'soon') this.retry(this.backoff.next(0));
-      else if (next === 'rejoin') this.retry(this.backoff.attempt++ === 0 ? 100 + Math.random() * 400 : this.backoff.next());
+      else if (next === 'rejoin') this.retry(this.backoff.afterNodeLoss());
       else if (next === 'restart') this.retry(this.backoff.next(1000) + Math.random() * 3000); // spread a restart
       else this.check();
     };
@@ -631,7 +646,7 @@ export class RoomAudio {
       message: (ev) => this.onMedia(ev, player),
       closed: (code) => {
         this.closeDecoders();
-        if (this.ticket && /^https?:/i.test(this.ticket.listen) && (code === 1006 || code === 1012)) {
+        if (this.ticket && elsewhere(this.ticket.listen) && (code === 1006 || code === 1012)) {
           // An edge died (reset, or restarting): join again at the origin, which names another edge.
           this.staleTicket = true;
           diag.rejoins++;
@@ -682,7 +697,7 @@ export class RoomAudio {
       this.status(this.tierNote ? `Listening live over HTTP. ${this.tierNote}` : 'Listening live');
     };
     el.onerror = el.onended = () => {
-      const ms = backoff.next();
+      const ms = this.ticket && elsewhere(this.ticket.ogg) ? backoff.afterNodeLoss() : backoff.next();
       this.status(`Audio interrupted; reconnecting in ${Math.ceil(ms / 1000)} s…`);
       this.fallbackTimer = setTimeout(start, ms);
     };
@@ -712,7 +727,7 @@ export class RoomAudio {
       if (this.hls) this.hls.destroy();
       this.hls = null;
       this.staleTicket = true;
-      const ms = backoff.next();
+      const ms = elsewhere(state.url) ? backoff.afterNodeLoss() : backoff.next();
       this.status(`Audio interrupted; reconnecting in ${Math.ceil(ms / 1000)} s…`);
       this.fallbackTimer = setTimeout(start, ms);
     };
