@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * The web app's listener in a real cluster (an origin and two edges as separate processes, on the
  * PostgreSQL and NATS of this machine; skipped without them): the page on the origin is sent to an
  * edge by the join answer and plays the tone from there; the edge is killed, and the page joins
- * again at the origin and plays from the other edge within seconds.
+ * again at the origin and plays from the other edge within seconds; the HLS tier plays from an edge too.
  */
 class EdgeListenerIT {
 
@@ -71,6 +71,14 @@ class EdgeListenerIT {
                 long ms = (System.nanoTime() - killed) / 1_000_000;
                 System.out.printf("edges: the page plays again on another edge %d ms after its edge was killed%n", ms);
                 assertThat(ms).isLessThan(8000);
+
+                // The HLS tier from an edge: the playlist is the edge's absolute URL, fetched across origins by hls.js.
+                Page hls = ctx.newPage();
+                hls.navigate("/?listen=hls#/space/" + space);
+                waitUntil(hls, "window.stentor.mode === 'hls' && window.stentor.hls.via === 'hls.js' && " + TONE,
+                        "the HLS tier plays the tone from an edge");
+                String playlist = (String) hls.evaluate("window.stentor.hls.url");
+                assertThat(playlist).startsWith(second.baseUrl() + "/spaces/" + space + "/hls/");
                 ctx.close();
             }
         } finally {
