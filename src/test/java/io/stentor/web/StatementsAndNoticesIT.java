@@ -231,4 +231,39 @@ class StatementsAndNoticesIT {
             page.context().close();
         }
     }
+
+    @Test
+    void aSignedInNotifierIsNotifiedOfTheDecisionAndAppealsFromYourReports() {
+        try (TestServer ts = server()) {
+            Staff staff = Staff.of(ts);
+            Api host = ts.api().registerAndLogin("sn_loud");
+            ts.api().registerAndLogin("sn_reporter");
+            String space = host.post("/api/v1/spaces", Map.of("title", "Loud room")).json().at("/space/id").asText();
+            Page page = person(ts);
+            ModerationConsoleIT.logIn(page, "sn_reporter");
+            page.navigate("/#/report?space=" + space);
+            page.getByLabel("Why is it illegal?").fill("Hateful slurs against a group of people, repeatedly, from 0:05.");
+            page.getByLabel("I believe in good faith").check();
+            button(page, "Send the report").click();
+            link(page, "Your reports").first().waitFor();
+            assertThat(page.getByText("keep this link").count()).as("said to anonymous notifiers only").isZero();
+
+            String notice = staff.mod().get("/api/v1/moderation/notices").json().at("/notices/0/id").asText();
+            assertThat(staff.mod().post("/api/v1/moderation/notices/" + notice + "/decision", decision("label",
+                    "label", "Strong language")).status()).isEqualTo(201);
+            // Live: a toast with the way to the decision; then the bell's list.
+            page.locator(".toast").getByRole(AriaRole.LINK, new Locator.GetByRoleOptions().setName("See the decision on your report"))
+                    .waitFor();
+            link(page, "Notifications, 1 unread").click();
+            page.locator("li.notification a").first().click();
+            page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Your reports")).waitFor();
+            Locator status = page.locator("article.notice-status");
+            status.waitFor();
+            assertThat(status.innerText()).contains("The space was labelled").contains("4.2 Incitement");
+            page.getByLabel("Why is the decision wrong?").fill("A label is not enough for slurs; the space should be ended.");
+            button(page, "Send the appeal").click();
+            page.getByText("Open: a moderator who did not take the decision will review it").waitFor();
+            page.context().close();
+        }
+    }
 }
