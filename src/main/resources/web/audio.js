@@ -726,6 +726,7 @@ export class RoomAudio {
       state.errors = [...state.errors, why].slice(-10);
       if (this.hls) this.hls.destroy();
       this.hls = null;
+      clearTimeout(this.fallbackTimer); // hls.js and the element may both report one failure
       this.staleTicket = true;
       const ms = elsewhere(state.url) ? backoff.afterNodeLoss() : backoff.next();
       this.status(`Audio interrupted; reconnecting in ${Math.ceil(ms / 1000)} s…`);
