@@ -1,9 +1,13 @@
-// The Stentor web app: a hash router (#/, #/signup, #/login, #/new, #/space/ID, #/moderation), the API client,
-// and the pages other than the room (room.js). Plain ES modules, no build step.
+// The Stentor web app: a hash router (#/, #/signup, #/login, #/new, #/space/ID, #/moderation, and the trust &
+// safety pages #/statements, #/notices, #/notice, #/notifications in their own modules), the API client, and
+// the pages other than the room (room.js). Plain ES modules, no build step.
 
 import { renderRoom } from './room.js';
 import { renderReport } from './report.js';
 import { renderModeration } from './moderation.js';
+import { renderStatements } from './statements.js';
+import { renderMyNotices, renderFollowedNotice } from './notices.js';
+import { renderNotifications, notificationsNavLink, notificationLink } from './notifications.js';
 import { Backoff, wsUrl, diag } from './audio.js';
 
 // ---------------------------------------------------------------- API client
@@ -53,6 +57,7 @@ async function request(method, path, body, proof) {
   }
   if (!res.ok) {
     const msg = json && json.message ? json.message : `The server answered ${res.status} ${res.statusText}.`;
+    if (res.status === 403 && json && json.error === 'account_restricted') showRestricted(msg);
     throw new ApiError(res.status, json && json.error ? json.error : 'http_' + res.status, msg,
       res.headers.get('Retry-After'));
   }
@@ -136,12 +141,25 @@ export function notice(kind, text, ...extra) {
   return h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : 'status' }, text, ...extra);
 }
 
-/** A short message at the bottom of the screen, read by screen readers. */
-export function toast(text) {
+/** A short message at the bottom of the screen, read by screen readers; with a link, it stays longer. */
+export function toast(text, ...extra) {
   const box = document.getElementById('toasts');
-  const t = h('div', { class: 'toast' }, text);
+  const t = h('div', { class: 'toast' }, text, ...extra);
   box.append(t);
-  setTimeout(() => t.remove(), 6000);
+  setTimeout(() => t.remove(), extra.length ? 15000 : 6000);
+}
+
+/**
+ * A suspended or terminated account (403 account_restricted): a plain banner above every page,
+ * saying so and where to read the decision and appeal it.
+ */
+function showRestricted(message) {
+  let banner = document.getElementById('restricted');
+  if (!banner) {
+    banner = h('div', { id: 'restricted', class: 'notice error restricted', role: 'alert' });
+    document.getElementById('main').before(banner);
+  }
+  replace(banner, h('p', {}, message), h('a', { href: '#/statements' }, 'Read the decision and appeal it'));
 }
 
 export function initials(name) {
@@ -196,12 +214,18 @@ async function loadMe() {
   userEvents();
 }
 
+let bell = null;
+
 function renderNav() {
   const nav = document.getElementById('nav');
   const me = session.me;
+  bell = me ? notificationsNavLink() : null;
+  if (!me) document.getElementById('restricted')?.remove();
   replace(nav, me
     ? [['moderator', 'admin'].includes(me.role) ? h('a', { href: '#/moderation', class: 'button' }, 'Moderation') : null,
       h('a', { href: '#/new', class: 'button primary' }, 'New space'),
+      bell,
+      h('a', { href: '#/statements', class: 'button', title: 'Decisions about you and your appeals' }, 'Statements'),
       h('span', { class: 'who', title: '@' + me.handle }, h('span', { class: 'avatar small', 'aria-hidden': 'true' },
         initials(me.displayName)), h('span', { class: 'who-name' }, me.displayName)),
       h('button', { type: 'button', class: 'button', onclick: logout }, 'Log out')]
@@ -251,8 +275,10 @@ function userEvents() {
         const n = m.notification;
         const here = location.hash === '#/space/' + n.spaceId;
         if (!here || n.kind !== 'stage_invite') {
-          toast(n.message);
+          const to = notificationLink(n);
+          toast(n.message, ...(to && !to[0].startsWith('#/space/') ? [' ', h('a', { href: to[0] }, to[1])] : []));
         }
+        bell?.bump();
       }
       for (const l of userListeners) l(m);
     };
@@ -296,6 +322,10 @@ function route() {
   else if (parts[0] === 'new') page = newSpace(main);
   else if (parts[0] === 'space' && parts[1]) page = renderRoom(main, decodeURIComponent(parts[1]));
   else if (parts[0] === 'report') page = renderReport(main, params.get('space'));
+  else if (parts[0] === 'statements') page = renderStatements(main);
+  else if (parts[0] === 'notices') page = renderMyNotices(main);
+  else if (parts[0] === 'notice') page = renderFollowedNotice(main, params.get('id'), params.get('key'));
+  else if (parts[0] === 'notifications') page = renderNotifications(main, () => bell?.clear());
   else if (parts[0] === 'moderation') page = renderModeration(main, parts[1] === 'notice' ? decodeURIComponent(parts[2] || '') : null);
   else page = notFound(main);
   cleanup = page && page.cleanup ? page.cleanup : null;

@@ -2,7 +2,9 @@
 // hearing the other speakers. Wire format: docs/PROTOCOL.md, "Media".
 //
 // Diagnostics, for people debugging and for the end-to-end tests, on window.stentor:
-//   mode                      'off' | 'listen' | 'speak' | 'fallback' (the <audio> Ogg stream)
+//   mode                      'off' | 'listen' | 'speak' | 'fallback' (the <audio> Ogg stream) | 'hls'
+//   hls                       null, or the HLS tier's player: {via: 'hls.js' | 'native', url, errors: [...]}
+//   rejoins                   joins again at the origin after an edge's connection dropped
 //   connections               {listen, speak, events, user}: 'connecting' | 'open' | 'waiting' | 'closed'
 //   framesReceived/Decoded    media messages received / PCM frames decoded (all sources)
 //   framesEncoded/Sent        microphone frames encoded / sent to the server
@@ -30,6 +32,8 @@ export const diag = {
   lastClose: null,
   closeCodes: [],
   admission: null,
+  hls: null,
+  rejoins: 0,
   lastDelayMs: null,
   analyser: null,
   mouthToEarMs() {
@@ -90,9 +94,25 @@ const RATE = 48000;
 const FRAME = 960; // 20 ms at 48 kHz
 const HEADER = 16;
 
+/** True for an absolute http(s):// URL: the join answer named another node (docs/PROTOCOL.md "Joining"). */
+const elsewhere = (url) => /^https?:\/\//i.test(url || '');
+
+/**
+ * The WebSocket URL for a path on this server, or for an absolute http(s):// URL of another node
+ * (an edge named by the join answer): http → ws, https → wss.
+ */
 export function wsUrl(path) {
+  if (elsewhere(path)) return path.replace(/^http/i, 'ws');
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path;
 }
+
+/** The tier asked for with ?listen= in the page's address (websocket | hls | ogg), for diagnostics and tests. */
+function forcedTier() {
+  const t = new URLSearchParams(location.search).get('listen');
+  return ['websocket', 'hls', 'ogg'].includes(t) ? t : null;
+}
+
+const mseAvailable = () => 'MediaSource' in window || 'ManagedMediaSource' in window;
 
 /**
  * A random id for this tab, sent as ?listener= on the space's events and listen sockets so that an
@@ -125,10 +145,22 @@ export class Backoff {
     return Math.max(d, minMs > 0 ? minMs + Math.random() * 1000 : 0);
   }
 
+  /**
+   * After another node (an edge) dropped us: join again after a random 100–500 ms, as the protocol
+   * says — the origin may still name the dead edge until it notices, so a few quick tries — then
+   * back off as usual.
+   */
+  afterNodeLoss() {
+    this.lost = (this.lost || 0) + 1;
+    return this.lost <= 8 ? 100 + Math.random() * 400 : this.next();
+  }
+
   reset() {
     this.attempt = 0;
+    this.lost = 0;
   }
 }
+
 
 /** Seconds from a Retry-After header value (seconds or an HTTP date), 0 when absent. */
 export function retryAfterMs(value) {
@@ -444,6 +476,7 @@ class MediaSocket {
       const next = this.h.closed(ev.code, ev.reason);
       if (next === 'stop') this.stop();
       else if (next === 'soon') this.retry(this.backoff.next(0));
+      else if (next === 'rejoin') this.retry(this.backoff.afterNodeLoss());
       else if (next === 'restart') this.retry(this.backoff.next(1000) + Math.random() * 3000); // spread a restart
       else this.check();
     };
@@ -526,6 +559,7 @@ export class RoomAudio {
   /** Call from a click: browsers only start audio after a user gesture. */
   async resume() {
     if (this.player) await this.player.ctx.resume();
+    if (this.elementCtx) await this.elementCtx.resume().catch(() => {});
     if (this.fallback) await this.fallback.play().catch(() => {});
     this.cb.needsGesture?.(false);
   }
@@ -580,9 +614,11 @@ export class RoomAudio {
   }
 
   async listen() {
-    if (this.mode === 'listen' || this.mode === 'fallback') return;
+    if (this.mode === 'listen' || this.mode === 'fallback' || this.mode === 'hls') return;
     this.stopMedia();
-    if (!webCodecsPlayback()) return this.listenFallback();
+    const forced = forcedTier();
+    if (forced === 'hls' || (!forced && !webCodecsPlayback() && mseAvailable())) return this.listenHls();
+    if (forced === 'ogg' || !webCodecsPlayback()) return this.listenFallback();
     this.mode = diag.mode = 'listen';
     let player;
     try {
@@ -602,6 +638,12 @@ export class RoomAudio {
       this.tierNote = first.reason || null;
       return this.listenFallback();
     }
+    if (first.tier === 'hls') {
+      // The server's live tiers are full and a CDN stands in front of its HLS tier.
+      this.mode = 'off';
+      this.tierNote = first.reason || null;
+      return this.listenHls();
+    }
     this.socket = new MediaSocket('listen', async () => {
       const t = await this.ticketFor('websocket');
       return t && t.tier === 'websocket' ? t.listen : null;
@@ -610,6 +652,13 @@ export class RoomAudio {
       message: (ev) => this.onMedia(ev, player),
       closed: (code) => {
         this.closeDecoders();
+        if (this.ticket && elsewhere(this.ticket.listen) && (code === 1006 || code === 1012)) {
+          // An edge died (reset, or restarting): join again at the origin, which names another edge.
+          this.staleTicket = true;
+          diag.rejoins++;
+          this.status('The audio server went away; moving you to another…');
+          return 'rejoin';
+        }
         if (code !== 1012 && code !== 4008) this.staleTicket = true; // refused or broken: join again
         if (code === 4003) {
           this.cb.removed?.();
@@ -646,6 +695,11 @@ export class RoomAudio {
       fresh = true;
       const t = await this.ticketFor('http');
       if (this.fallback !== el || !t) return;
+      if (t.tier === 'hls') { // full: the server sends new listeners to its CDN tier
+        this.tierNote = t.reason || null;
+        this.fallback = null;
+        return this.listenHls();
+      }
       el.src = t.ogg;
       el.play().catch(() => this.cb.needsGesture?.(true));
     };
@@ -654,12 +708,99 @@ export class RoomAudio {
       this.status(this.tierNote ? `Listening live over HTTP. ${this.tierNote}` : 'Listening live');
     };
     el.onerror = el.onended = () => {
-      const ms = backoff.next();
+      const ms = this.ticket && elsewhere(this.ticket.ogg) ? backoff.afterNodeLoss() : backoff.next();
       this.status(`Audio interrupted; reconnecting in ${Math.ceil(ms / 1000)} s…`);
       this.fallbackTimer = setTimeout(start, ms);
     };
     document.body.appendChild(el);
     start();
+  }
+
+  /**
+   * The HLS tier (the CDN tier: seconds behind, served by any HTTP cache): hls.js in low-latency
+   * mode over Media Source Extensions, loaded only now; or the browser's own HLS player (Safari).
+   * Used where WebCodecs is missing, or when asked for with ?listen=hls. The join still admits the
+   * listener (waiting room, small audience); the playlist itself needs no ticket.
+   */
+  async listenHls() {
+    this.mode = diag.mode = 'hls';
+    const el = document.createElement('audio');
+    el.autoplay = true;
+    el.setAttribute('aria-label', 'Live audio');
+    this.fallback = el;
+    document.body.appendChild(el);
+    const backoff = new Backoff();
+    const state = { via: null, url: null, errors: [] };
+    diag.hls = state;
+    const again = (why) => {
+      if (this.fallback !== el) return;
+      state.errors = [...state.errors, why].slice(-10);
+      if (this.hls) this.hls.destroy();
+      this.hls = null;
+      clearTimeout(this.fallbackTimer); // hls.js and the element may both report one failure
+      this.staleTicket = true;
+      const ms = elsewhere(state.url) ? backoff.afterNodeLoss() : backoff.next();
+      this.status(`Audio interrupted; reconnecting in ${Math.ceil(ms / 1000)} s…`);
+      this.fallbackTimer = setTimeout(start, ms);
+    };
+    const start = async () => {
+      if (this.fallback !== el) return;
+      this.status('Connecting to the audio…');
+      const t = await this.ticketFor('hls'); // holds nothing on the server: the playlist is public
+      if (this.fallback !== el || !t) return;
+      state.url = t.hls;
+      let Hls = null;
+      if (mseAvailable()) {
+        try {
+          Hls = (await import('./vendor/hls.light.min.mjs')).default;
+        } catch (e) {
+          state.errors.push('hls.js did not load: ' + e.message);
+        }
+        if (this.fallback !== el) return;
+      }
+      if (Hls && Hls.isSupported()) {
+        state.via = 'hls.js';
+        if (!this.elementCtx) this.analyse(el); // MSE media is never cross-origin-tainted
+        const hls = new Hls({ lowLatencyMode: true, backBufferLength: 30 });
+        this.hls = hls;
+        hls.on(Hls.Events.ERROR, (_, d) => {
+          if (d.fatal) again(d.details);
+        });
+        hls.loadSource(t.hls);
+        hls.attachMedia(el);
+      } else if (el.canPlayType('application/vnd.apple.mpegurl')) {
+        state.via = 'native';
+        el.src = t.hls;
+      } else {
+        this.mode = diag.mode = 'off';
+        el.remove();
+        this.fallback = null;
+        return this.listenFallback(); // neither: the Ogg stream
+      }
+      el.play().catch(() => this.cb.needsGesture?.(true));
+    };
+    el.onplaying = () => {
+      backoff.reset();
+      this.status(this.tierNote ? `Listening a few seconds behind live. ${this.tierNote}` : 'Listening live (a few seconds behind)');
+    };
+    el.onerror = () => again('media error ' + (el.error ? el.error.code : ''));
+    start();
+  }
+
+  /** Routes an <audio> element through an AnalyserNode, for the diagnostics (dominantFrequency, rms). */
+  analyse(el) {
+    try {
+      const ctx = new AudioContext();
+      const analyser = ctx.createAnalyser();
+      analyser.fftSize = 8192;
+      analyser.smoothingTimeConstant = 0.5;
+      ctx.createMediaElementSource(el).connect(analyser).connect(ctx.destination);
+      this.elementCtx = ctx;
+      diag.analyser = analyser;
+      ctx.onstatechange = () => this.cb.needsGesture?.(ctx.state === 'suspended');
+    } catch {
+      // No Web Audio here: the element plays by itself, without diagnostics.
+    }
   }
 
   async speak() {
@@ -796,6 +937,13 @@ export class RoomAudio {
     if (this.mic) this.mic.stop();
     this.mic = null;
     this.closeDecoders();
+    if (this.hls) this.hls.destroy();
+    this.hls = null;
+    if (this.elementCtx) {
+      this.elementCtx.close().catch(() => {});
+      this.elementCtx = null;
+      diag.analyser = this.player ? this.player.analyser : null;
+    }
     if (this.fallback) {
       clearTimeout(this.fallbackTimer);
       this.fallback.pause();

@@ -2,8 +2,9 @@
 // where (speaker, minute:second range) and why; the answer is a receipt. API: POST /api/v1/notices.
 
 import { api, h, notice, act, session } from './app.js';
+import { followUpHash } from './notices.js';
 
-const CATEGORIES = [
+export const CATEGORIES = [
   ['illegal_or_harmful_speech', 'Illegal or harmful speech (hate, incitement)'],
   ['violence', 'Violence or threats'],
   ['negative_effects_on_civic_discourse_or_elections', 'Manipulation of civic discourse or elections'],
@@ -74,8 +75,15 @@ export function renderReport(main, spaceId) {
     await act(submit, async () => {
       const receipt = await api('POST', '/notices', body);
       form.remove();
+      const follow = new URL(followUpHash(receipt.followUp), location.href).href;
       done.replaceChildren(notice('ok', `We received your report (reference ${receipt.id}). ${receipt.message}`),
+        h('p', {}, 'Follow-up link: ', h('a', { href: follow, class: 'follow-up' }, follow)),
+        anonymous ? notice('info', 'You reported without an account: keep this link (bookmark it or copy it). It is the only '
+          + 'way to see the decision and to appeal it.') : h('p', {}, 'You will also find it under ',
+          h('a', { href: '#/notices' }, 'Your reports'), '.'),
         h('p', {}, h('a', { href: '#/space/' + encodeURIComponent(spaceId) }, 'Back to the space')));
+      done.querySelector('.notice').tabIndex = -1;
+      done.querySelector('.notice').focus();
     }, errors);
   };
   main.append(h('div', { class: 'narrow' }, h('h1', {}, 'Report this space'),

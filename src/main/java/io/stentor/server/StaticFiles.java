@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 /**
  * The web app's files, served from the classpath folder {@code /web} (no build step): {@code /}
  * is {@code index.html}, everything else is {@code /web/NAME}. Names are one path segment of safe
- * characters, so nothing outside that folder can be reached. Read once, then kept in memory.
+ * characters, so nothing outside that folder can be reached; {@code /web/vendor/NAME} is a third
+ * party's file kept as published (hls.js). Read once, then kept in memory.
  */
 final class StaticFiles {
 
@@ -20,19 +21,21 @@ final class StaticFiles {
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8", "js", "text/javascript; charset=utf-8",
             "css", "text/css; charset=utf-8", "svg", "image/svg+xml", "png", "image/png",
-            "ico", "image/x-icon", "json", "application/json", "wav", "audio/wav");
+            "ico", "image/x-icon", "json", "application/json", "wav", "audio/wav", "mjs", "text/javascript; charset=utf-8");
 
     private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
 
     void register(Router r) {
-        r.get("/", req -> file("index.html"));
-        r.get("/web/{file}", req -> file(req.param("file")));
+        r.get("/", req -> file("", "index.html"));
+        r.get("/web/{file}", req -> file("", req.param("file")));
+        r.get("/web/vendor/{file}", req -> file("vendor/", req.param("file")));
     }
 
-    private ApiResponse file(String name) {
-        if (!SAFE.matcher(name).matches()) {
-            throw StentorException.notFound("not_found", "No such file: " + name);
+    private ApiResponse file(String folder, String file) {
+        if (!SAFE.matcher(file).matches()) {
+            throw StentorException.notFound("not_found", "No such file: " + file);
         }
+        String name = folder + file;
         byte[] body = cache.computeIfAbsent(name, StaticFiles::load)
                 .orElseThrow(() -> StentorException.notFound("not_found", "No such file: " + name));
         String ext = name.substring(name.lastIndexOf('.') + 1);

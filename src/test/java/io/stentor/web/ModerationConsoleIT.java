@@ -143,7 +143,7 @@ class ModerationConsoleIT {
         return m;
     }
 
-    private static void logIn(Page page, String handle) {
+    static void logIn(Page page, String handle) {
         page.navigate("/#/login");
         page.getByLabel("Handle").fill(handle);
         page.getByLabel("Password").fill("correct horse " + handle);
