@@ -101,6 +101,11 @@ public final class LoadMonitor implements AutoCloseable {
         return new Status(state().label(), measured.label(), f == null ? null : f.label(), last, reasons);
     }
 
+    /** The event loops' lag at the last sample, in nanoseconds (how late a task queued now may run). */
+    public long eventLoopLagNanos() {
+        return (long) (last.eventLoopLagMs() * 1_000_000);
+    }
+
     private void sampleSafely() {
         try {
             sample();

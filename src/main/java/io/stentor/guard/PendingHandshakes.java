@@ -19,8 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a new connection takes the place of the oldest pending one, which is closed: a real client sends
  * its head at once, so the oldest pending connections are the slow ones, and a slowloris flood cannot
  * keep newcomers out however many sockets it opens. A lone connection (the only one pending from its
- * address) is passed over for its first two seconds: on a busy node its head may simply not have
- * been read yet. Networks in {@code guard.exempt} are
+ * address) is passed over for its first two seconds plus twice the event loops' current lag: on a
+ * busy node its head may simply not have been read yet. Networks in {@code guard.exempt} are
  * neither counted nor refused, as with {@link ConnectionLimits}: local health checks and
  * operators still get in during a flood, and a reverse proxy buffers heads itself.
  *
@@ -42,10 +42,13 @@ public final class PendingHandshakes {
     /** Pending connections per client address (to tell a slowloris farm from a lone slow client). */
     private final java.util.Map<InetAddress, AtomicInteger> byAddress = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A lone pending connection is evicted only after this long. */
+    /** A lone pending connection is evicted only after this long (plus twice the event-loop lag). */
     static final long GRACE_NANOS = 2_000_000_000L;
+    /** How late the event loops run now (from the load monitor); a lagging node reads heads late. */
+    private final java.util.function.LongSupplier lagNanos;
 
-    public PendingHandshakes(StentorConfig.Guard cfg, MeterRegistry registry) {
+    public PendingHandshakes(StentorConfig.Guard cfg, MeterRegistry registry, java.util.function.LongSupplier lagNanos) {
+        this.lagNanos = lagNanos;
         this.max = cfg.maxPendingHandshakes();
         this.exempt = new Exemptions(cfg.exempt());
         this.refused = Counter.builder("stentor.guard.refused").tag("action", "pending_handshakes")
@@ -68,12 +71,14 @@ public final class PendingHandshakes {
 
     /**
      * Closes the oldest pending connection that looks like part of a slow-headers attack: one from
-     * an address holding several pending connections, or one pending for over {@link #GRACE_NANOS}.
+     * an address holding several pending connections, or one pending for over {@link #GRACE_NANOS}
+     * plus twice the event-loop lag.
      * A lone connection that is merely waiting its turn on a busy node is passed over. Returns false
      * when there is nobody to evict (the newcomer is then refused).
      */
     private boolean evictOldest() {
         long now = System.nanoTime();
+        long grace = GRACE_NANOS + 2 * Math.max(0, lagNanos.getAsLong());
         // Bounded work per connection: at most 64 pending ones passed over. Finished entries cost
         // nothing to drop (each was added once) and do not count, or a line full of quick requests
         // that have completed would hide the slow heads behind them.
@@ -88,7 +93,7 @@ public final class PendingHandshakes {
             }
             AtomicInteger fromThere = byAddress.get(g.address);
             boolean crowd = fromThere != null && fromThere.get() > 1;
-            if ((crowd || now - g.since > GRACE_NANOS) && g.release()) {
+            if ((crowd || now - g.since > grace) && g.release()) {
                 // Its slot is free now, not when its loop gets round to closing it: otherwise, on a busy
                 // node, every arrival in the meantime would evict another until only newcomers were left.
                 lineLength.decrementAndGet();

@@ -221,7 +221,7 @@ public final class StentorServer implements AutoCloseable {
                     .childHandler(new HttpPipeline(cfg.http(), router, token -> accounts.authenticate(token)
                             .map(c -> { recipients.seen(c.userId()); return c; }), blocking,
                             new HttpMetrics(registry), new ConnectionLimits(cfg.guard(), registry),
-                            new PendingHandshakes(cfg.guard(), registry),
+                            new PendingHandshakes(cfg.guard(), registry, load::eventLoopLagNanos),
                             new RequestGuard(new RateLimits(cfg.guard(), registry)), stageLoop));
             if (cfg.http().socketSendBuffer() > 0) {
                 b.childOption(ChannelOption.SO_SNDBUF, cfg.http().socketSendBuffer());
