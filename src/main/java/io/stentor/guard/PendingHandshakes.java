@@ -81,8 +81,9 @@ public final class PendingHandshakes {
         long grace = GRACE_NANOS + 2 * Math.max(0, lagNanos.getAsLong());
         // Bounded work per connection: at most 64 pending ones passed over. Finished entries cost
         // nothing to drop (each was added once) and do not count, or a line full of quick requests
-        // that have completed would hide the slow heads behind them.
-        for (int passed = 0; passed < Math.min(lineLength.get(), 64);) {
+        // that have completed would hide the slow heads behind them. (Not bounded by lineLength: that
+        // is an estimate for sweeping, and an estimate that ran low once refused every newcomer.)
+        for (int passed = 0; passed < 64;) {
             Gate g = line.poll();
             if (g == null) {
                 return false;
@@ -111,15 +112,13 @@ public final class PendingHandshakes {
         return false;
     }
 
-    /** Drops finished gates from the line so that it stays about as long as the cap. */
+    /**
+     * Drops finished gates from the line so that it stays about as long as the cap, and counts it
+     * again: counting inside removeIf would count twice a gate that a concurrent poll took first.
+     */
     private void sweep() {
-        line.removeIf(g -> {
-            if (g.holding) {
-                return false;
-            }
-            lineLength.decrementAndGet();
-            return true;
-        });
+        line.removeIf(g -> !g.holding);
+        lineLength.set(line.size());
     }
 
     /** Holds one slot of the budget from connect until the first request head, or the close. Event-loop confined. */
@@ -153,7 +152,16 @@ public final class PendingHandshakes {
                 address = a;
                 since = System.nanoTime();
                 holding = true; // last: other loops that see it see the fields above
-                byAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
+                // Counted inside compute (atomic per address, like the decrement in release): incrementing a
+                // counter fetched outside it could hit one a concurrent release has just dropped from the
+                // map, and a flooding address would then look lone — too young to evict.
+                byAddress.compute(a, (k, n) -> {
+                    if (n == null) {
+                        return new AtomicInteger(1);
+                    }
+                    n.incrementAndGet();
+                    return n;
+                });
                 line.add(this);
                 if (lineLength.incrementAndGet() > 2 * max) {
                     sweep();
