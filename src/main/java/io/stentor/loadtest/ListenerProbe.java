@@ -8,6 +8,7 @@ package io.stentor.loadtest;
 final class ListenerProbe {
 
     final long scheduledNanos;      // when the open-model schedule said this listener arrives
+    final int target;               // index of the server it listens to, in the plan's targets
     long firstByteNanos;            // first audio byte (WebSocket frame or HTTP body)
     boolean joined;
     boolean failed;
@@ -29,8 +30,9 @@ final class ListenerProbe {
     double audioInFirstSecond;
     long firstGranule = -1;
 
-    ListenerProbe(long scheduledNanos) {
+    ListenerProbe(long scheduledNanos, int target) {
         this.scheduledNanos = scheduledNanos;
+        this.target = target;
     }
 
     /** The first audio byte: the listener has joined; its join latency counts from when it was due. */

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,22 +32,46 @@ import java.util.function.IntConsumer;
  */
 public final class LoadGenerator {
 
-    /** What to run. {@code target} is ws://…/listen (media WebSocket) or http://… (any Ogg stream, Icecast too). */
-    public record Plan(URI target, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
-            List<InetAddress> sources, long serverPid) {
+    /**
+     * What to run. {@code targets} are ws://…/listen (media WebSocket) or http://… (any Ogg stream,
+     * Icecast too), all of one kind; listener i listens to target {@code i % targets.size()}
+     * (several edges of one cluster, round-robin). {@code serverPids}: local server processes whose
+     * CPU and memory to report, in the order of the targets when there is one per target.
+     */
+    public record Plan(List<URI> targets, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
+            List<InetAddress> sources, List<Long> serverPids) {
+
+        public Plan {
+            targets = List.copyOf(targets);
+            serverPids = serverPids.stream().filter(p -> p > 0).toList();
+            if (targets.isEmpty() || targets.stream().map(t -> t.getScheme().startsWith("ws")).distinct().count() > 1) {
+                throw new IllegalArgumentException("give one or more targets, all WebSocket or all HTTP");
+            }
+        }
+
+        /** One target, at most one server PID (0 = none). */
+        public Plan(URI target, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
+                List<InetAddress> sources, long serverPid) {
+            this(List.of(target), listeners, arrivalPerSecond, warmup, hold, sources, List.of(serverPid));
+        }
 
         public boolean webSocket() {
-            return target.getScheme().startsWith("ws");
+            return targets.get(0).getScheme().startsWith("ws");
         }
     }
 
     private final Plan plan;
-    private final Measurements m = new Measurements();
+    /** One per target, so each server's figures stay apart; all share the same window. */
+    private final Measurements[] m;
     private final List<ListenerProbe> probes = new ArrayList<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
+        this.m = new Measurements[plan.targets().size()];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = new Measurements();
+        }
     }
 
     /** Listeners that have received audio so far (for progress bars). */
@@ -63,19 +88,20 @@ public final class LoadGenerator {
     }
 
     public LoadReport run(IntConsumer progress) throws InterruptedException {
-        try (ClientSockets sockets = new ClientSockets(plan.target(), plan.sources(), 15_000)) {
+        try (ClientSockets sockets = new ClientSockets(plan.targets().get(0), plan.sources(), 15_000)) {
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
-            long serverRssStart = plan.serverPid() > 0 ? ProcessStats.rssBytes(plan.serverPid()) : -1;
+            long[] rssStart = plan.serverPids().stream().mapToLong(ProcessStats::rssBytes).toArray();
             long start = System.nanoTime();
             long lastArrival = start + (long) ((plan.listeners() - 1) / plan.arrivalPerSecond() * 1e9);
-            m.windowStartNanos = lastArrival + plan.warmup().toNanos();
-            m.windowEndNanos = m.windowStartNanos + plan.hold().toNanos();
-            double serverCpuStart = -1;
-            boolean windowOpened = false;
+            for (Measurements each : m) {
+                each.windowStartNanos = lastArrival + plan.warmup().toNanos();
+                each.windowEndNanos = each.windowStartNanos + plan.hold().toNanos();
+            }
+            double[] cpuStart = null;
             for (int i = 0; i < plan.listeners(); i++) {
                 long due = start + (long) (i / plan.arrivalPerSecond() * 1e9);
                 waitUntil(due);
-                ListenerProbe probe = new ListenerProbe(due);
+                ListenerProbe probe = new ListenerProbe(due, i % m.length);
                 synchronized (probes) {
                     probes.add(probe);
                 }
@@ -84,38 +110,75 @@ public final class LoadGenerator {
                     progress.accept(joinedSoFar());
                 }
             }
-            while (System.nanoTime() < m.windowEndNanos) {
-                if (!windowOpened && System.nanoTime() >= m.windowStartNanos) {
-                    windowOpened = true;
-                    serverCpuStart = plan.serverPid() > 0 ? ProcessStats.cpuSeconds(plan.serverPid()) : -1;
+            while (System.nanoTime() < m[0].windowEndNanos) {
+                if (cpuStart == null && System.nanoTime() >= m[0].windowStartNanos) {
+                    cpuStart = serverCpu();
                 }
                 progress.accept(joinedSoFar());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
-            if (!windowOpened) { // a zero-length warm-up
-                serverCpuStart = plan.serverPid() > 0 ? ProcessStats.cpuSeconds(plan.serverPid()) : -1;
+            if (cpuStart == null) { // a zero-length warm-up
+                cpuStart = serverCpu();
             }
             double windowSeconds = plan.hold().toNanos() / 1e9;
-            double serverCores = serverCpuStart < 0 ? -1
-                    : (ProcessStats.cpuSeconds(plan.serverPid()) - serverCpuStart) / windowSeconds;
-            long serverRss = plan.serverPid() > 0 ? ProcessStats.rssBytes(plan.serverPid()) : -1;
-            long serverRssGrowth = serverRss < 0 || serverRssStart < 0 ? -1 : Math.max(0, serverRss - serverRssStart);
+            double[] cpuEnd = serverCpu();
+            double[] cores = new double[cpuEnd.length];
+            long[] rss = new long[cpuEnd.length];
+            long[] growth = new long[cpuEnd.length];
+            for (int i = 0; i < cores.length; i++) {
+                cores[i] = cpuStart[i] < 0 || cpuEnd[i] < 0 ? -1 : (cpuEnd[i] - cpuStart[i]) / windowSeconds;
+                rss[i] = ProcessStats.rssBytes(plan.serverPids().get(i));
+                growth[i] = rss[i] < 0 || rssStart[i] < 0 ? -1 : Math.max(0, rss[i] - rssStart[i]);
+            }
             double clientCores = (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - clientCpuStart)
                     / ((System.nanoTime() - start) / 1e9);
             for (Channel ch : channels) {
                 ch.close();
             }
             sockets.close();
-            return report(windowSeconds, clientCores, serverCores, serverRss, serverRssGrowth);
+            if (m.length == 1) {
+                return report(0, windowSeconds, clientCores, sum(cores), sum(rss), sum(growth));
+            }
+            // Each target's own server when there is one PID per target; the sum over all of them in the total.
+            boolean onePidEach = cores.length == m.length;
+            List<LoadReport> each = new ArrayList<>();
+            for (int t = 0; t < m.length; t++) {
+                each.add(report(t, windowSeconds, clientCores, onePidEach ? cores[t] : -1, onePidEach ? rss[t] : -1,
+                        onePidEach ? growth[t] : -1));
+            }
+            return LoadReport.acrossTargets(each, clientCores, sum(cores), sum(rss), sum(growth));
         }
     }
 
+    private double[] serverCpu() {
+        return plan.serverPids().stream().mapToDouble(ProcessStats::cpuSeconds).toArray();
+    }
+
+    /** The sum of measured values (negative = not measured); -1 when none was measured. */
+    private static double sum(double[] values) {
+        double s = -1;
+        for (double v : values) {
+            s = v < 0 ? s : Math.max(0, s) + v;
+        }
+        return s;
+    }
+
+    private static long sum(long[] values) {
+        long s = -1;
+        for (long v : values) {
+            s = v < 0 ? s : Math.max(0, s) + v;
+        }
+        return s;
+    }
+
     private void connect(ClientSockets sockets, int i, ListenerProbe probe) {
-        ChannelFuture f = sockets.connect(i, ch -> {
+        URI target = plan.targets().get(probe.target);
+        Measurements m = this.m[probe.target];
+        ChannelFuture f = sockets.connect(new InetSocketAddress(target.getHost(), ClientSockets.port(target)), i, ch -> {
             if (plan.webSocket()) {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                         new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                .webSocketUri(plan.target()).version(WebSocketVersion.V13)
+                                .webSocketUri(target).version(WebSocketVersion.V13)
                                 .maxFramePayloadLength(65536).handleCloseFrames(false)
                                 .handshakeTimeoutMillis(30_000).build()),
                         new WebSocketListener(probe, m));
@@ -131,7 +194,7 @@ public final class LoadGenerator {
             }
             channels.add(f.channel());
             if (!plan.webSocket()) {
-                URI t = plan.target();
+                URI t = target;
                 String path = (t.getRawPath() == null || t.getRawPath().isEmpty() ? "/" : t.getRawPath())
                         + (t.getRawQuery() == null ? "" : "?" + t.getRawQuery());
                 DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
@@ -142,13 +205,20 @@ public final class LoadGenerator {
         });
     }
 
-    private LoadReport report(double windowSeconds, double clientCores, double serverCores, long serverRss,
+    /** The figures of the listeners of target {@code t}. */
+    private LoadReport report(int t, double windowSeconds, double clientCores, double serverCores, long serverRss,
             long serverRssGrowth) {
+        Measurements m = this.m[t];
         int joinedCount = 0, failed = 0, closed = 0, starved = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
         List<Double> behind = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        int planned = 0;
         for (ListenerProbe p : probes) {
+            if (p.target != t) {
+                continue;
+            }
+            planned++;
             if (p.firstByteNanos != 0) {
                 joinedCount++;
             }
@@ -179,10 +249,10 @@ public final class LoadGenerator {
         double median = behind.isEmpty() ? 0 : behind.get(behind.size() / 2);
         var join = Measurements.copy(m.joinMicros);
         var lat = Measurements.copy(m.latencyMicros);
-        return new LoadReport(plan.target().toString(), plan.webSocket() ? "ws" : "http", plan.listeners(),
-                plan.arrivalPerSecond(), windowSeconds, 1, joinedCount, failed, closed, starved,
+        return new LoadReport(plan.targets().get(t).toString(), plan.webSocket() ? "ws" : "http", planned,
+                plan.arrivalPerSecond() * planned / plan.listeners(), windowSeconds, 1, joinedCount, failed, closed, starved,
                 LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), expected, lost, late, worst, median,
-                clientCores, serverCores, serverRss, serverRssGrowth, failures, LoadReport.encode(join), LoadReport.encode(lat));
+                clientCores, serverCores, serverRss, serverRssGrowth, failures, LoadReport.encode(join), LoadReport.encode(lat), List.of());
     }
 
     private static void waitUntil(long nanos) {

@@ -45,4 +45,51 @@ class LoadTestCommandIT {
             }
         }
     }
+
+    @Test
+    void aCrowdSpreadOverTwoServersIsReportedPerServerAndSummed() throws Exception {
+        try (TestServer a = new TestServer(); TestServer b = new TestServer()) {
+            java.util.List<String> urls = new java.util.ArrayList<>();
+            java.util.List<io.stentor.support.MediaClient> speakers = new java.util.ArrayList<>();
+            try {
+                for (TestServer ts : new TestServer[] {a, b}) {
+                    Api host = ts.api().registerAndLogin("edgehost");
+                    String id = host.post("/api/v1/spaces", Map.of("title", "Two")).json().at("/space/id").asText();
+                    speakers.add(io.stentor.support.MediaClient.speaker(ts, id, host.token()).sendTone(440));
+                    urls.add(ts.baseUrl().replaceFirst("^http", "ws") + "/api/v1/spaces/" + id + "/listen");
+                }
+                Path json = dir.resolve("two.json");
+                StringWriter out = new StringWriter();
+                var cmd = StentorCommand.commandLine();
+                cmd.setOut(new PrintWriter(out));
+                String pid = Long.toString(ProcessHandle.current().pid());
+                int code = cmd.execute("loadtest", "--url", String.join(",", urls), "--listeners", "41",
+                        "--arrival-rate", "100", "--warmup", "1.5", "--hold", "2", "--server-pid", pid, "--server-pid", pid,
+                        "--json", json.toString());
+                assertThat(code).isZero();
+                JsonNode r = io.stentor.server.Json.MAPPER.readTree(Files.readAllBytes(json));
+                JsonNode each = r.get("targets");
+                assertThat(each).hasSize(2);
+                assertThat(each.get(0).get("target").asText()).isEqualTo(urls.get(0));
+                assertThat(each.get(0).get("listeners").asInt()).isEqualTo(21); // round-robin
+                assertThat(each.get(1).get("listeners").asInt()).isEqualTo(20);
+                assertThat(r.get("joined").asInt()).isEqualTo(each.get(0).get("joined").asInt() + each.get(1).get("joined").asInt())
+                        .isEqualTo(41);
+                assertThat(r.get("starved").asInt()).isZero();
+                assertThat(r.at("/latencyMillis/count").asLong())
+                        .isEqualTo(each.get(0).at("/latencyMillis/count").asLong() + each.get(1).at("/latencyMillis/count").asLong());
+                assertThat(r.get("framesExpected").asLong())
+                        .isEqualTo(each.get(0).get("framesExpected").asLong() + each.get(1).get("framesExpected").asLong());
+                // One PID per server: each server's CPU, and their sum on top.
+                assertThat(each.get(0).get("serverCpuCores").asDouble()).isGreaterThan(0);
+                assertThat(r.get("serverCpuCores").asDouble()).isCloseTo(
+                        each.get(0).get("serverCpuCores").asDouble() + each.get(1).get("serverCpuCores").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.001));
+                assertThat(r.get("clientCpuCores").asDouble()).isGreaterThan(0);
+                assertThat(out.toString()).contains("2 servers, figures below summed").contains(urls.get(0)).contains(urls.get(1));
+            } finally {
+                speakers.forEach(io.stentor.support.MediaClient::close);
+            }
+        }
+    }
 }
