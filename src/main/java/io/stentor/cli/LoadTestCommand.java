@@ -34,7 +34,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     private static final int PER_PROCESS = 15_000; // each process may open 20,000 files here
 
     @Option(names = "--url", split = ",", description = "What to listen to: ws://HOST/api/v1/spaces/ID/listen, "
-            + "http://HOST/spaces/ID/live.opus, or any Icecast URL. Repeat (or separate with commas) for several servers: "
+            + "http://HOST/spaces/ID/live.opus, http://HOST/spaces/ID/hls/index.m3u8 (LL-HLS), or any Icecast URL. Repeat (or separate with commas) for several servers: "
             + "listeners are spread over them round-robin and the report gives each one's figures and their sums.")
     List<URI> urls = new ArrayList<>();
 
@@ -48,7 +48,8 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--space", description = "Space id (with --server).")
     String space;
 
-    @Option(names = "--tier", defaultValue = "ws", description = "ws (media WebSocket) or ogg (HTTP Ogg stream), with --server. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--tier", defaultValue = "ws", description = "ws (media WebSocket), ogg (HTTP Ogg stream) or hls (LL-HLS players: blocking playlist reload, "
+            + "every part fetched), with --server. Default ${DEFAULT-VALUE}.")
     String tier;
 
     @Option(names = "--listeners", required = true, description = "How many listeners (at most 200,000).")
@@ -253,7 +254,8 @@ public final class LoadTestCommand implements Callable<Integer> {
             return switch (tier) {
                 case "ws" -> URI.create(base.replaceFirst("^http", "ws") + "/api/v1/spaces/" + space + "/listen");
                 case "ogg" -> URI.create(base + "/spaces/" + space + "/live.opus");
-                default -> throw new IllegalArgumentException("--tier is ws or ogg");
+                case "hls" -> URI.create(base + "/spaces/" + space + "/hls/index.m3u8");
+                default -> throw new IllegalArgumentException("--tier is ws, ogg or hls");
             };
         }).toList();
     }

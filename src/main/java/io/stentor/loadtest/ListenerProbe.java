@@ -56,8 +56,8 @@ final class ListenerProbe {
     }
 
     /** Seconds of audio delivered inside the window. */
-    double audioSecondsInWindow(boolean webSocket) {
-        if (webSocket) {
+    double audioSecondsInWindow(boolean framed) {
+        if (framed) { // WebSocket frames, or HLS parts counted as frames
             return framesInWindow * 0.020;
         }
         if (firstGranuleInWindow < 0 || lastGranuleInWindow < firstGranuleInWindow) {

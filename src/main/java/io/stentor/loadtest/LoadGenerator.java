@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +45,8 @@ public final class LoadGenerator {
         public Plan {
             targets = List.copyOf(targets);
             serverPids = serverPids.stream().filter(p -> p > 0).toList();
-            if (targets.isEmpty() || targets.stream().map(t -> t.getScheme().startsWith("ws")).distinct().count() > 1) {
-                throw new IllegalArgumentException("give one or more targets, all WebSocket or all HTTP");
+            if (targets.isEmpty() || targets.stream().map(Plan::tierOf).distinct().count() > 1) {
+                throw new IllegalArgumentException("give one or more targets, all WebSocket, all HLS or all HTTP streams");
             }
         }
 
@@ -56,7 +57,16 @@ public final class LoadGenerator {
         }
 
         public boolean webSocket() {
-            return targets.get(0).getScheme().startsWith("ws");
+            return tier().equals("ws");
+        }
+
+        /** {@code ws}, {@code hls} (an LL-HLS playlist, …/index.m3u8) or {@code http} (an Ogg stream). */
+        public String tier() {
+            return tierOf(targets.get(0));
+        }
+
+        private static String tierOf(URI t) {
+            return t.getScheme().startsWith("ws") ? "ws" : t.getPath() != null && t.getPath().endsWith(".m3u8") ? "hls" : "http";
         }
     }
 
@@ -65,6 +75,8 @@ public final class LoadGenerator {
     private final Measurements[] m;
     private final List<ListenerProbe> probes = new ArrayList<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private final List<HlsPlayer> players = new CopyOnWriteArrayList<>();
+    private final List<HttpClient> hlsClients = new ArrayList<>();
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
@@ -105,7 +117,11 @@ public final class LoadGenerator {
                 synchronized (probes) {
                     probes.add(probe);
                 }
-                connect(sockets, i, probe);
+                if (plan.tier().equals("hls")) {
+                    play(i, probe);
+                } else {
+                    connect(sockets, i, probe);
+                }
                 if (i % 100 == 0) {
                     progress.accept(joinedSoFar());
                 }
@@ -135,6 +151,8 @@ public final class LoadGenerator {
             for (Channel ch : channels) {
                 ch.close();
             }
+            players.forEach(HlsPlayer::close);
+            hlsClients.forEach(HttpClient::shutdownNow);
             sockets.close();
             if (m.length == 1) {
                 return report(0, windowSeconds, clientCores, sum(cores), sum(rss), sum(growth));
@@ -169,6 +187,44 @@ public final class LoadGenerator {
             s = v < 0 ? s : Math.max(0, s) + v;
         }
         return s;
+    }
+
+    /**
+     * Starts HLS player number {@code i}: its parts count as 20 ms frames, its latency is the end of
+     * each part's audio to its arrival. One HTTP client per source address (each keeps its own pool).
+     */
+    private void play(int i, ListenerProbe probe) {
+        if (hlsClients.isEmpty()) {
+            for (InetAddress source : plan.sources()) {
+                HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(15));
+                hlsClients.add((source.isAnyLocalAddress() ? b : b.localAddress(source)).build());
+            }
+        }
+        URI target = plan.targets().get(probe.target);
+        Measurements m = this.m[probe.target];
+        String base = target.toString().substring(0, target.toString().lastIndexOf('/') + 1);
+        // The probe is touched by this player's thread only while the test runs (read after it stops).
+        players.add(new HlsPlayer(hlsClients.get(i % hlsClients.size()), base, new HlsPlayer.Observer() {
+            @Override
+            public void part(long arrivalNanos, double seconds, double latencyMillis) {
+                probe.joined = true;
+                probe.audioArrived(arrivalNanos, m);
+                if (m.inWindow(arrivalNanos)) {
+                    probe.framesInWindow += Math.round(seconds / 0.020);
+                    if (latencyMillis >= 0) {
+                        m.latencyMicros.recordValue(Math.min((long) (latencyMillis * 1000), 3_600_000_000L));
+                    }
+                }
+            }
+
+            @Override
+            public void failed(String why) {
+                if (probe.failure == null) {
+                    probe.failure = why;
+                }
+            }
+        }));
     }
 
     private void connect(ClientSockets sockets, int i, ListenerProbe probe) {
@@ -214,6 +270,9 @@ public final class LoadGenerator {
         List<Double> behind = new ArrayList<>();
         List<String> failures = new ArrayList<>();
         int planned = 0;
+        boolean framed = !plan.tier().equals("http"); // counted in 20 ms frames (HLS: 25 per part)
+        // HLS audio comes a part (0.5 s) at a time: a window's edges may cut one part off.
+        double slack = plan.tier().equals("hls") ? 0.5 : 0;
         for (ListenerProbe p : probes) {
             if (p.target != t) {
                 continue;
@@ -231,10 +290,10 @@ public final class LoadGenerator {
             if ((p.failed || p.closedEarly) && p.failure != null && failures.size() < 5) {
                 failures.add(p.failure);
             }
-            if (p.failed || p.closedEarly || p.audioSecondsInWindow(plan.webSocket()) < 0.95 * windowSeconds) {
+            if (p.failed || p.closedEarly || p.audioSecondsInWindow(framed) + slack < 0.95 * windowSeconds) {
                 starved++;
             }
-            if (plan.webSocket()) {
+            if (framed) {
                 long due = Math.round(windowSeconds * 50); // one frame per 20 ms
                 expected += due;
                 long missing = Math.max(0, due - p.framesInWindow);
@@ -249,7 +308,7 @@ public final class LoadGenerator {
         double median = behind.isEmpty() ? 0 : behind.get(behind.size() / 2);
         var join = Measurements.copy(m.joinMicros);
         var lat = Measurements.copy(m.latencyMicros);
-        return new LoadReport(plan.targets().get(t).toString(), plan.webSocket() ? "ws" : "http", planned,
+        return new LoadReport(plan.targets().get(t).toString(), plan.tier(), planned,
                 plan.arrivalPerSecond() * planned / plan.listeners(), windowSeconds, 1, joinedCount, failed, closed, starved,
                 LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), expected, lost, late, worst, median,
                 clientCores, serverCores, serverRss, serverRssGrowth, failures, LoadReport.encode(join), LoadReport.encode(lat), List.of());

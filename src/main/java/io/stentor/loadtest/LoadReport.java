@@ -140,7 +140,7 @@ public record LoadReport(
         for (LoadReport t : targets) {
             s.append(String.format(Locale.ROOT, "server     %s: %d joined, %d starved, join p99 %s, %s%s%n", t.target(),
                     t.joined(), t.starved(), t.joinMillis().p99() == null ? "-" : t.joinMillis().p99() + " ms",
-                    tier.equals("ws") ? "latency p99 " + (t.latencyMillis().p99() == null ? "-" : t.latencyMillis().p99() + " ms")
+                    !tier.equals("http") ? "latency p99 " + (t.latencyMillis().p99() == null ? "-" : t.latencyMillis().p99() + " ms")
                             : String.format(Locale.ROOT, "%.1f s behind", t.behindLiveSecondsMedian()),
                     t.serverCpuCores() < 0 ? "" : String.format(Locale.ROOT, ", CPU %.2f cores", t.serverCpuCores())));
         }
@@ -153,8 +153,9 @@ public record LoadReport(
         s.append(String.format(Locale.ROOT, "starved    %d (%.2f%%) got < 95%% of real-time audio in the %.0f s window%n",
                 starved, starvedRatio() * 100, windowSeconds));
         s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
-        if (tier.equals("ws")) {
-            s.append(String.format(Locale.ROOT, "latency    %s (capture to arrival)%n", pct(latencyMillis)));
+        if (!tier.equals("http")) {
+            s.append(String.format(Locale.ROOT, "latency    %s (%s)%n", pct(latencyMillis),
+                    tier.equals("hls") ? "end of each part's audio to its arrival" : "capture to arrival"));
             s.append(String.format(Locale.ROOT, "frames     %d expected, %d lost (%.3f%%), %d out of order; worst listener lost %d%n",
                     framesExpected, framesLost, lostRatio() * 100, framesLate, worstListenerLost));
         } else {

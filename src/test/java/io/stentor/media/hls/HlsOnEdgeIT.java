@@ -4,6 +4,7 @@ import static io.stentor.media.hls.HlsTools.get;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stentor.loadtest.HlsPlayer;
 import io.stentor.support.Api;
 import io.stentor.support.ClusterFixture;
 import io.stentor.support.MediaClient;
@@ -49,8 +50,8 @@ class HlsOnEdgeIT {
 
                 // A player on the edge, and nobody else: it polls parts with blocking reload for longer
                 // than an edge keeps a space without listeners.
-                try (LlHlsListener player = new LlHlsListener(HlsTools.HTTP, base)) {
-                    await().atMost(Duration.ofSeconds(30)).until(() -> player.parts.get() >= 16); // 8 s of parts
+                try (HlsPlayer player = new HlsPlayer(HlsTools.HTTP, base)) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> player.parts() >= 16); // 8 s of parts
                     assertThat(edge.api().metric("stentor_cluster_subscriptions")).isEqualTo(1);
 
                     String playlist = HlsIT.awaitSegments(base, 2);
@@ -64,7 +65,7 @@ class HlsOnEdgeIT {
                     short[] pcm = HlsTools.decode(scratch, mp4.toString(), 10);
                     assertThat(pcm.length).isGreaterThan(3 * 48_000);
                     assertThat(Tones.shareAt(pcm, 9_600, pcm.length - 9_600, 440, 15)).isGreaterThan(0.8);
-                    assertThat(player.failures.get()).as("failed HLS requests").isLessThanOrEqualTo(2);
+                    assertThat(player.failures()).as("failed HLS requests").isLessThanOrEqualTo(2);
                 }
                 // The last player left: the edge unsubscribes a few seconds later.
                 await().atMost(Duration.ofSeconds(15)).until(() -> edge.api().metric("stentor_cluster_subscriptions") == 0);
