@@ -52,6 +52,12 @@ public final class LoadTestCommand implements Callable<Integer> {
             + "every part fetched), with --server. Default ${DEFAULT-VALUE}.")
     String tier;
 
+    @Option(names = "--join", description = "Join as browsers do: each listener asks the origin (the first --server or "
+            + "--url) POST /api/v1/spaces/ID/join, waits in line or solves a proof of work when told, and listens where "
+            + "the answer says (an edge, from an origin with edges); the report gives each server's figures and the "
+            + "admission latency. Tiers ws and ogg.")
+    boolean join;
+
     @Option(names = "--listeners", required = true, description = "How many listeners (at most 200,000).")
     int listeners;
 
@@ -103,6 +109,9 @@ public final class LoadTestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--hold must be in (0, 600] s, --warmup in [0, 120] s, --arrival-rate > 0");
         }
         targets.forEach(t -> ClientSockets.checkTarget(t, allowRemote));
+        if (join && (targets.size() > 1 || tier.equals("hls") || targets.get(0).getPath().endsWith(".m3u8"))) {
+            throw new IllegalArgumentException("--join takes one server (the origin) and the ws or ogg tier");
+        }
         int procs = processes > 0 ? processes : (listeners + PER_PROCESS - 1) / PER_PROCESS;
         List<Thread> speakers = startSpeakers();
         LoadReport report;
@@ -157,7 +166,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     private LoadReport runHere(List<URI> targets) throws Exception {
         LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(targets, listeners, arrivalRate,
                 Duration.ofMillis((long) (warmupSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)),
-                ClientSockets.sourceAddresses(targets.get(0), sources, sourceOffset), serverPids));
+                ClientSockets.sourceAddresses(targets.get(0), sources, sourceOffset), serverPids, join));
         if (child) {
             return gen.run(n -> System.out.println("PROGRESS " + n));
         }
@@ -188,6 +197,9 @@ public final class LoadTestCommand implements Callable<Integer> {
                     "--warmup", Double.toString(warmupSeconds), "--hold", Double.toString(holdSeconds),
                     "--sources", Integer.toString(perSource), "--source-offset", Integer.toString(i * perSource),
                     "--child"));
+            if (join) {
+                cmd.add("--join");
+            }
             if (i == 0 && !serverPids.isEmpty()) { // one process measures the servers
                 cmd.addAll(List.of("--server-pid", String.join(",", serverPids.stream().map(String::valueOf).toList())));
             }

@@ -8,7 +8,9 @@ package io.stentor.loadtest;
 final class ListenerProbe {
 
     final long scheduledNanos;      // when the open-model schedule said this listener arrives
-    final int target;               // index of the server it listens to, in the plan's targets
+    int target;                     // index of the server it listens to (set once, before it connects)
+    int waits;                      // turns in the waiting room before its join was admitted
+    int proofs;                     // proofs of work its join needed
     long firstByteNanos;            // first audio byte (WebSocket frame or HTTP body)
     boolean joined;
     boolean failed;

@@ -1,20 +1,7 @@
 package io.stentor.loadtest;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +27,7 @@ public final class LoadGenerator {
      * CPU and memory to report, in the order of the targets when there is one per target.
      */
     public record Plan(List<URI> targets, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
-            List<InetAddress> sources, List<Long> serverPids) {
+            List<InetAddress> sources, List<Long> serverPids, boolean joinFirst) {
 
         public Plan {
             targets = List.copyOf(targets);
@@ -48,6 +35,11 @@ public final class LoadGenerator {
             if (targets.isEmpty() || targets.stream().map(Plan::tierOf).distinct().count() > 1) {
                 throw new IllegalArgumentException("give one or more targets, all WebSocket, all HLS or all HTTP streams");
             }
+        }
+
+        public Plan(List<URI> targets, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
+                List<InetAddress> sources, List<Long> serverPids) {
+            this(targets, listeners, arrivalPerSecond, warmup, hold, sources, serverPids, false);
         }
 
         /** One target, at most one server PID (0 = none). */
@@ -71,18 +63,38 @@ public final class LoadGenerator {
     }
 
     private final Plan plan;
-    /** One per target, so each server's figures stay apart; all share the same window. */
-    private final Measurements[] m;
+    /**
+     * The servers listened to, and one Measurements each (so each server's figures stay apart; all
+     * share the same window). With {@link Plan#joinFirst} they are the servers the joins sent
+     * listeners to, found as they come. Guarded by themselves (appended under {@code targets}).
+     */
+    private final List<URI> targets = new CopyOnWriteArrayList<>();
+    private final List<Measurements> m = new CopyOnWriteArrayList<>();
     private final List<ListenerProbe> probes = new ArrayList<>();
-    private final List<Channel> channels = new CopyOnWriteArrayList<>();
-    private final List<HlsPlayer> players = new CopyOnWriteArrayList<>();
-    private final List<HttpClient> hlsClients = new ArrayList<>();
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
-        this.m = new Measurements[plan.targets().size()];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = new Measurements();
+        if (!plan.joinFirst()) {
+            plan.targets().forEach(this::targetIndex);
+        }
+    }
+
+    /** The index of the server {@code listen} is on (scheme, host, port and path; the ticket aside), added if new. */
+    private int targetIndex(URI listen) {
+        URI server = URI.create(listen.getScheme() + "://" + listen.getRawAuthority() + listen.getRawPath());
+        synchronized (targets) {
+            int i = targets.indexOf(server);
+            if (i >= 0) {
+                return i;
+            }
+            Measurements each = new Measurements();
+            if (!m.isEmpty()) {
+                each.windowStartNanos = m.get(0).windowStartNanos;
+                each.windowEndNanos = m.get(0).windowEndNanos;
+            }
+            m.add(each);
+            targets.add(server);
+            return targets.size() - 1;
         }
     }
 
@@ -100,34 +112,45 @@ public final class LoadGenerator {
     }
 
     public LoadReport run(IntConsumer progress) throws InterruptedException {
-        try (ClientSockets sockets = new ClientSockets(plan.targets().get(0), plan.sources(), 15_000)) {
+        URI first = plan.targets().get(0);
+        URI origin = URI.create((first.getScheme().startsWith("ws") ? "http" : first.getScheme()) + "://" + first.getRawAuthority());
+        // Refused joins are counted on a row of their own, named after where they were asked.
+        String joinRefused = plan.joinFirst() ? origin + "/api/v1/spaces/" + spaceOf(first) + "/join" : first.toString();
+        try (ListenerConnections connections = new ListenerConnections(first, plan.sources());
+             JoinClient joins = plan.joinFirst() ? new JoinClient(origin, spaceOf(first), plan.webSocket(), plan.sources()) : null) {
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             long[] rssStart = plan.serverPids().stream().mapToLong(ProcessStats::rssBytes).toArray();
             long start = System.nanoTime();
             long lastArrival = start + (long) ((plan.listeners() - 1) / plan.arrivalPerSecond() * 1e9);
-            for (Measurements each : m) {
-                each.windowStartNanos = lastArrival + plan.warmup().toNanos();
-                each.windowEndNanos = each.windowStartNanos + plan.hold().toNanos();
+            synchronized (targets) {
+                if (m.isEmpty()) { // joins: the window's holder until the first server is known
+                    m.add(new Measurements());
+                    targets.add(URI.create(joinRefused));
+                }
+                for (Measurements each : m) {
+                    each.windowStartNanos = lastArrival + plan.warmup().toNanos();
+                    each.windowEndNanos = each.windowStartNanos + plan.hold().toNanos();
+                }
             }
             double[] cpuStart = null;
             for (int i = 0; i < plan.listeners(); i++) {
                 long due = start + (long) (i / plan.arrivalPerSecond() * 1e9);
                 waitUntil(due);
-                ListenerProbe probe = new ListenerProbe(due, i % m.length);
+                ListenerProbe probe = new ListenerProbe(due, plan.joinFirst() ? 0 : i % plan.targets().size());
                 synchronized (probes) {
                     probes.add(probe);
                 }
-                if (plan.tier().equals("hls")) {
-                    play(i, probe);
+                if (joins == null) {
+                    connections.open(i, plan.targets().get(probe.target), plan.tier(), probe, m.get(probe.target));
                 } else {
-                    connect(sockets, i, probe);
+                    joinThenListen(joins, connections, i, probe);
                 }
                 if (i % 100 == 0) {
                     progress.accept(joinedSoFar());
                 }
             }
-            while (System.nanoTime() < m[0].windowEndNanos) {
-                if (cpuStart == null && System.nanoTime() >= m[0].windowStartNanos) {
+            while (System.nanoTime() < m.get(0).windowEndNanos) {
+                if (cpuStart == null && System.nanoTime() >= m.get(0).windowStartNanos) {
                     cpuStart = serverCpu();
                 }
                 progress.accept(joinedSoFar());
@@ -148,24 +171,59 @@ public final class LoadGenerator {
             }
             double clientCores = (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - clientCpuStart)
                     / ((System.nanoTime() - start) / 1e9);
-            for (Channel ch : channels) {
-                ch.close();
+            connections.close();
+            if (joins != null) {
+                joins.close();
             }
-            players.forEach(HlsPlayer::close);
-            hlsClients.forEach(HttpClient::shutdownNow);
-            sockets.close();
-            if (m.length == 1) {
+            int servers = targets.size();
+            if (servers == 1) {
                 return report(0, windowSeconds, clientCores, sum(cores), sum(rss), sum(growth));
             }
             // Each target's own server when there is one PID per target; the sum over all of them in the total.
-            boolean onePidEach = cores.length == m.length;
+            boolean onePidEach = cores.length == servers && !plan.joinFirst();
             List<LoadReport> each = new ArrayList<>();
-            for (int t = 0; t < m.length; t++) {
+            for (int t = 0; t < servers; t++) {
+                if (plan.joinFirst() && t == 0 && probes.stream().noneMatch(p -> p.target == 0)) {
+                    continue; // no join was refused: no row for refusals
+                }
                 each.add(report(t, windowSeconds, clientCores, onePidEach ? cores[t] : -1, onePidEach ? rss[t] : -1,
                         onePidEach ? growth[t] : -1));
             }
             return LoadReport.acrossTargets(each, clientCores, sum(cores), sum(rss), sum(growth));
         }
+    }
+
+    /**
+     * Joins through the origin's {@code POST /join} (waiting room and proof-of-work included), then
+     * listens where the answer says; a refused join counts on the origin's row. Completions run on
+     * the HTTP client's threads.
+     */
+    private void joinThenListen(JoinClient joins, ListenerConnections connections, int i, ListenerProbe probe) {
+        joins.join(i).whenComplete((admitted, error) -> {
+            if (error != null) {
+                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        ? error.getCause() : error;
+                probe.failed = true;
+                probe.failure = cause.getMessage();
+                return;
+            }
+            int t = targetIndex(admitted.listen());
+            Measurements each = m.get(t);
+            each.admitMicros.recordValue(Math.max(0, (System.nanoTime() - probe.scheduledNanos) / 1000));
+            probe.waits = admitted.waits();
+            probe.proofs = admitted.proofs();
+            probe.target = t;
+            connections.open(i, admitted.listen(), plan.tier(), probe, each);
+        });
+    }
+
+    /** The space id in a listen URL (…/spaces/ID/…). */
+    private static String spaceOf(URI listen) {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("/spaces/([^/]+)/").matcher(listen.getPath());
+        if (!id.find()) {
+            throw new IllegalArgumentException("no space id in " + listen);
+        }
+        return id.group(1);
     }
 
     private double[] serverCpu() {
@@ -189,87 +247,15 @@ public final class LoadGenerator {
         return s;
     }
 
-    /**
-     * Starts HLS player number {@code i}: its parts count as 20 ms frames, its latency is the end of
-     * each part's audio to its arrival. One HTTP client per source address (each keeps its own pool).
-     */
-    private void play(int i, ListenerProbe probe) {
-        if (hlsClients.isEmpty()) {
-            for (InetAddress source : plan.sources()) {
-                HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(15));
-                hlsClients.add((source.isAnyLocalAddress() ? b : b.localAddress(source)).build());
-            }
-        }
-        URI target = plan.targets().get(probe.target);
-        Measurements m = this.m[probe.target];
-        String base = target.toString().substring(0, target.toString().lastIndexOf('/') + 1);
-        // The probe is touched by this player's thread only while the test runs (read after it stops).
-        players.add(new HlsPlayer(hlsClients.get(i % hlsClients.size()), base, new HlsPlayer.Observer() {
-            @Override
-            public void part(long arrivalNanos, double seconds, double latencyMillis) {
-                probe.joined = true;
-                probe.audioArrived(arrivalNanos, m);
-                if (m.inWindow(arrivalNanos)) {
-                    probe.framesInWindow += Math.round(seconds / 0.020);
-                    if (latencyMillis >= 0) {
-                        m.latencyMicros.recordValue(Math.min((long) (latencyMillis * 1000), 3_600_000_000L));
-                    }
-                }
-            }
-
-            @Override
-            public void failed(String why) {
-                if (probe.failure == null) {
-                    probe.failure = why;
-                }
-            }
-        }));
-    }
-
-    private void connect(ClientSockets sockets, int i, ListenerProbe probe) {
-        URI target = plan.targets().get(probe.target);
-        Measurements m = this.m[probe.target];
-        ChannelFuture f = sockets.connect(new InetSocketAddress(target.getHost(), ClientSockets.port(target)), i, ch -> {
-            if (plan.webSocket()) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                        new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                .webSocketUri(target).version(WebSocketVersion.V13)
-                                .maxFramePayloadLength(65536).handleCloseFrames(false)
-                                .handshakeTimeoutMillis(30_000).build()),
-                        new WebSocketListener(probe, m));
-            } else {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpStreamListener(probe, m));
-            }
-        });
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                probe.failed = true;
-                probe.failure = "connect: " + done.cause().getMessage();
-                return;
-            }
-            channels.add(f.channel());
-            if (!plan.webSocket()) {
-                URI t = target;
-                String path = (t.getRawPath() == null || t.getRawPath().isEmpty() ? "/" : t.getRawPath())
-                        + (t.getRawQuery() == null ? "" : "?" + t.getRawQuery());
-                DefaultFullHttpRequest get = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path);
-                get.headers().set(HttpHeaderNames.HOST, t.getHost() + ":" + ClientSockets.port(t));
-                get.headers().set(HttpHeaderNames.USER_AGENT, "stentor-loadtest");
-                f.channel().writeAndFlush(get);
-            }
-        });
-    }
-
     /** The figures of the listeners of target {@code t}. */
     private LoadReport report(int t, double windowSeconds, double clientCores, double serverCores, long serverRss,
             long serverRssGrowth) {
-        Measurements m = this.m[t];
+        Measurements m = this.m.get(t);
         int joinedCount = 0, failed = 0, closed = 0, starved = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
         List<Double> behind = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        int planned = 0;
+        int planned = 0, waited = 0, proofs = 0;
         boolean framed = !plan.tier().equals("http"); // counted in 20 ms frames (HLS: 25 per part)
         // HLS audio comes a part (0.5 s) at a time: a window's edges may cut one part off.
         double slack = plan.tier().equals("hls") ? 0.5 : 0;
@@ -278,6 +264,8 @@ public final class LoadGenerator {
                 continue;
             }
             planned++;
+            waited += p.waits > 0 ? 1 : 0;
+            proofs += p.proofs;
             if (p.firstByteNanos != 0) {
                 joinedCount++;
             }
@@ -308,10 +296,12 @@ public final class LoadGenerator {
         double median = behind.isEmpty() ? 0 : behind.get(behind.size() / 2);
         var join = Measurements.copy(m.joinMicros);
         var lat = Measurements.copy(m.latencyMicros);
-        return new LoadReport(plan.targets().get(t).toString(), plan.tier(), planned,
+        var admit = Measurements.copy(m.admitMicros);
+        return new LoadReport(targets.get(t).toString(), plan.tier(), planned,
                 plan.arrivalPerSecond() * planned / plan.listeners(), windowSeconds, 1, joinedCount, failed, closed, starved,
-                LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), expected, lost, late, worst, median,
-                clientCores, serverCores, serverRss, serverRssGrowth, failures, LoadReport.encode(join), LoadReport.encode(lat), List.of());
+                LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), LoadReport.Percentiles.of(admit), waited, proofs,
+                expected, lost, late, worst, median, clientCores, serverCores, serverRss, serverRssGrowth, failures,
+                LoadReport.encode(join), LoadReport.encode(lat), LoadReport.encode(admit), List.of());
     }
 
     private static void waitUntil(long nanos) {

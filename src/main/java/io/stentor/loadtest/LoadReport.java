@@ -17,11 +17,12 @@ import org.HdrHistogram.Histogram;
 public record LoadReport(
         String target, String tier, int listeners, double arrivalPerSecond, double windowSeconds, int processes,
         int joined, int failed, int closedEarly, int starved,
-        Percentiles joinMillis, Percentiles latencyMillis,
+        Percentiles joinMillis, Percentiles latencyMillis, Percentiles admitMillis, int waitedInLine, int proofsSolved,
         long framesExpected, long framesLost, long framesLate, long worstListenerLost,
         double behindLiveSecondsMedian,
         double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
-        List<String> sampleFailures, String joinHistogram, String latencyHistogram, List<LoadReport> targets) {
+        List<String> sampleFailures, String joinHistogram, String latencyHistogram, String admitHistogram,
+        List<LoadReport> targets) {
 
     public LoadReport {
         targets = targets == null ? List.of() : List.copyOf(targets);
@@ -106,13 +107,17 @@ public record LoadReport(
             long serverRssGrowth, int processes, List<LoadReport> targets) {
         Histogram join = new Histogram(3_600_000_000L, 3);
         Histogram latency = new Histogram(3_600_000_000L, 3);
-        int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0;
+        Histogram admit = new Histogram(3_600_000_000L, 3);
+        int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0, waited = 0, proofs = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
         double behind = 0, arrival = 0;
         List<String> failures = new ArrayList<>();
         for (LoadReport r : parts) {
             join.add(decode(r.joinHistogram()));
             latency.add(decode(r.latencyHistogram()));
+            admit.add(decode(r.admitHistogram()));
+            waited += r.waitedInLine();
+            proofs += r.proofsSolved();
             listeners += r.listeners();
             joined += r.joined();
             failed += r.failed();
@@ -129,9 +134,10 @@ public record LoadReport(
         String target = targets.isEmpty() ? parts.get(0).target()
                 : String.join(",", targets.stream().map(LoadReport::target).toList());
         return new LoadReport(target, parts.get(0).tier(), listeners, arrival, parts.get(0).windowSeconds(), processes,
-                joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), expected, lost, late, worst,
+                joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), Percentiles.of(admit),
+                waited, proofs, expected, lost, late, worst,
                 listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, failures,
-                encode(join), encode(latency), targets);
+                encode(join), encode(latency), encode(admit), targets);
     }
 
     /** The human summary printed at the end of a run. */
@@ -152,6 +158,10 @@ public record LoadReport(
         s.append(String.format(Locale.ROOT, "arrivals   %.0f/s (open model)%n", arrivalPerSecond));
         s.append(String.format(Locale.ROOT, "starved    %d (%.2f%%) got < 95%% of real-time audio in the %.0f s window%n",
                 starved, starvedRatio() * 100, windowSeconds));
+        if (admitMillis != null && admitMillis.count() > 0) {
+            s.append(String.format(Locale.ROOT, "admitted   %s (POST /join answered \"admitted\"; %d waited in line, %d proofs of work)%n",
+                    pct(admitMillis), waitedInLine, proofsSolved));
+        }
         s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
         if (!tier.equals("http")) {
             s.append(String.format(Locale.ROOT, "latency    %s (%s)%n", pct(latencyMillis),

@@ -97,4 +97,48 @@ class LoadTestCommandIT {
             }
         }
     }
+
+    @Test
+    void joiningThroughAnOriginSpreadsTheCrowdOverItsEdgesAndSumsTheirFigures() throws Exception {
+        java.util.List<io.stentor.support.NodeProcess> nodes = new java.util.ArrayList<>();
+        try (io.stentor.support.ClusterFixture fx = new io.stentor.support.ClusterFixture(io.stentor.support.ClusterFixture.NATS)) {
+            String nats = io.stentor.support.ClusterFixture.NATS;
+            io.stentor.support.NodeProcess origin = io.stentor.support.NodeProcess.start("origin", fx.node("origin", nats));
+            nodes.add(origin);
+            origin.awaitUp(java.time.Duration.ofSeconds(60));
+            for (int i = 0; i < 2; i++) {
+                nodes.add(io.stentor.support.NodeProcess.start("edge" + i, fx.node("edge", nats)));
+            }
+            nodes.subList(1, 3).forEach(e -> e.awaitUp(java.time.Duration.ofSeconds(60)));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> origin.api().metric("stentor_cluster_edges") == 2);
+            Api host = origin.api().registerAndLogin("joinhost");
+            String id = host.post("/api/v1/spaces", Map.of("title", "Joined")).json().at("/space/id").asText();
+            Path json = dir.resolve("join.json");
+            StringWriter out = new StringWriter();
+            var cmd = StentorCommand.commandLine();
+            cmd.setOut(new PrintWriter(out));
+            int code = cmd.execute("loadtest", "--join", "--server", origin.baseUrl(), "--space", id, "--tier", "ws",
+                    "--listeners", "20", "--arrival-rate", "50", "--warmup", "1.5", "--hold", "2", "--speak-token", host.token(),
+                    "--server-pid", Long.toString(nodes.get(1).pid()), "--server-pid", Long.toString(nodes.get(2).pid()),
+                    "--json", json.toString());
+            assertThat(code).isZero();
+            JsonNode r = io.stentor.server.Json.MAPPER.readTree(Files.readAllBytes(json));
+            java.util.Set<String> edges = new java.util.HashSet<>();
+            int joined = 0;
+            for (JsonNode t : r.get("targets")) {
+                edges.add(java.net.URI.create(t.get("target").asText()).getPort() + "");
+                joined += t.get("joined").asInt();
+            }
+            assertThat(edges).as(out.toString()).containsExactlyInAnyOrder(nodes.get(1).port() + "", nodes.get(2).port() + "");
+            assertThat(joined).isEqualTo(r.get("joined").asInt()).isEqualTo(20);
+            assertThat(r.get("starved").asInt()).as(out.toString()).isZero();
+            assertThat(r.at("/admitMillis/count").asLong()).isEqualTo(20);
+            assertThat(r.at("/admitMillis/p50").asDouble()).isLessThanOrEqualTo(r.at("/joinMillis/p50").asDouble());
+            assertThat(r.get("serverCpuCores").asDouble()).as("both edges' CPU").isGreaterThan(0);
+            assertThat(out.toString()).contains("2 servers, figures below summed").contains("admitted ");
+        } finally {
+            nodes.forEach(io.stentor.support.NodeProcess::close);
+        }
+    }
 }
