@@ -3,6 +3,8 @@
 # origin, and one `stentor loadtest` spreading listeners over the edges; prints each edge's figures,
 # their sums, and the origin's CPU over the same run.
 #   bench/multi-edge.sh EDGES LISTENERS TIER [HOLD]      e.g. bench/multi-edge.sh 2 4000 ws 10
+# TIER: ws, ogg or hls (listeners go straight to the edges, round-robin); JOIN=1 instead joins every
+# listener through the origin's POST /join, which places it on an edge (ws or ogg). ARRIVAL=500/s by default.
 # Needs: nats-server on 127.0.0.1:4222, PostgreSQL on 127.0.0.1:5432 (user postgres), psql, curl, jq.
 # Everything stays on loopback; every process it starts is stopped by its PID at the end.
 set -euo pipefail
@@ -24,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 node() { # role port
   "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx2g -jar "$JAR" serve --role "$1" --nats "$NATS" \
-    --cluster-subject-prefix "bench_$RUN" --db-url "jdbc:$PG/$DB?user=postgres" \
+    --cluster-subject-prefix "bench_$RUN" --db-url "jdbc:postgresql://${PG#*@}/$DB?user=postgres" \
     --http-host 127.0.0.1 --http-port "$2" --data-dir "$WORK/data-$2" \
     --admission-per-second 1000000 --admission-max-listeners 10000000 --admission-max-websocket-listeners 10000000 \
     --overload-lag-constrained 10m --overload-lag-critical 10m --overload-cpu-constrained-percent 101 \
@@ -49,7 +51,8 @@ sleep 2
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 before=$(cpu "$ORIGIN_PID"); t0=$(date +%s.%N)
 IFS=,
-"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" loadtest --server "${servers[*]}" --origin "$B" --space "$SPACE" \
+target=(--server "${servers[*]}"); [ "${JOIN:-0}" = 1 ] && target=(--join --server "$B")
+"$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" loadtest "${target[@]}" --origin "$B" --space "$SPACE" \
   --tier "$TIER" --listeners "$LISTENERS" --arrival-rate "$ARRIVAL" --warmup 3 --hold "$HOLD" \
   --speak-token "$TOKEN" --server-pid "${edge_pids[*]}" --json "$WORK/report.json"
 unset IFS

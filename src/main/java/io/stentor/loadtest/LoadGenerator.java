@@ -71,6 +71,8 @@ public final class LoadGenerator {
     private final List<URI> targets = new CopyOnWriteArrayList<>();
     private final List<Measurements> m = new CopyOnWriteArrayList<>();
     private final List<ListenerProbe> probes = new ArrayList<>();
+    /** Set when the run is over: joins answered later open nothing. */
+    private volatile boolean finished;
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
@@ -171,6 +173,7 @@ public final class LoadGenerator {
             }
             double clientCores = (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - clientCpuStart)
                     / ((System.nanoTime() - start) / 1e9);
+            finished = true;
             connections.close();
             if (joins != null) {
                 joins.close();
@@ -200,6 +203,9 @@ public final class LoadGenerator {
      */
     private void joinThenListen(JoinClient joins, ListenerConnections connections, int i, ListenerProbe probe) {
         joins.join(i).whenComplete((admitted, error) -> {
+            if (finished) {
+                return; // admitted after the run: it counts as a listener that never heard anything
+            }
             if (error != null) {
                 Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                         ? error.getCause() : error;
