@@ -73,6 +73,7 @@ public final class LoadGenerator {
     private final List<ListenerProbe> probes = new ArrayList<>();
     /** Set when the run is over: joins answered later open nothing. */
     private volatile boolean finished;
+    private volatile long startNanos;
 
     public LoadGenerator(Plan plan) {
         this.plan = plan;
@@ -123,6 +124,7 @@ public final class LoadGenerator {
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             long[] rssStart = plan.serverPids().stream().mapToLong(ProcessStats::rssBytes).toArray();
             long start = System.nanoTime();
+            startNanos = start;
             long lastArrival = start + (long) ((plan.listeners() - 1) / plan.arrivalPerSecond() * 1e9);
             synchronized (targets) {
                 if (m.isEmpty()) { // joins: the window's holder until the first server is known
@@ -135,6 +137,7 @@ public final class LoadGenerator {
                 }
             }
             double[] cpuStart = null;
+            long cpuStartNanos = 0;
             for (int i = 0; i < plan.listeners(); i++) {
                 long due = start + (long) (i / plan.arrivalPerSecond() * 1e9);
                 waitUntil(due);
@@ -154,12 +157,22 @@ public final class LoadGenerator {
             while (System.nanoTime() < m.get(0).windowEndNanos) {
                 if (cpuStart == null && System.nanoTime() >= m.get(0).windowStartNanos) {
                     cpuStart = serverCpu();
+                    cpuStartNanos = System.nanoTime();
                 }
                 progress.accept(joinedSoFar());
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
-            if (cpuStart == null) { // a zero-length warm-up
+            if (cpuStart == null) { // a zero-length warm-up, or arrivals that fell behind (below)
                 cpuStart = serverCpu();
+                cpuStartNanos = System.nanoTime();
+            }
+            if (System.nanoTime() - cpuStartNanos < plan.hold().toNanos() / 2) {
+                // The last arrival went out after the window had (mostly) passed: the client could not
+                // keep to the schedule, so what follows understates the server. Say so, and keep
+                // the server's CPU out of it.
+                System.err.printf("stentor loadtest: arrivals fell behind schedule (the client is saturated); "
+                        + "the measurement window was missed and the figures understate the server%n");
+                cpuStart = null;
             }
             double windowSeconds = plan.hold().toNanos() / 1e9;
             double[] cpuEnd = serverCpu();
@@ -167,7 +180,8 @@ public final class LoadGenerator {
             long[] rss = new long[cpuEnd.length];
             long[] growth = new long[cpuEnd.length];
             for (int i = 0; i < cores.length; i++) {
-                cores[i] = cpuStart[i] < 0 || cpuEnd[i] < 0 ? -1 : (cpuEnd[i] - cpuStart[i]) / windowSeconds;
+                cores[i] = cpuStart == null || cpuStart[i] < 0 || cpuEnd[i] < 0 ? -1
+                        : (cpuEnd[i] - cpuStart[i]) / ((System.nanoTime() - cpuStartNanos) / 1e9);
                 rss[i] = ProcessStats.rssBytes(plan.serverPids().get(i));
                 growth[i] = rss[i] < 0 || rssStart[i] < 0 ? -1 : Math.max(0, rss[i] - rssStart[i]);
             }
@@ -215,7 +229,9 @@ public final class LoadGenerator {
             }
             int t = targetIndex(admitted.listen());
             Measurements each = m.get(t);
-            each.admitMicros.recordValue(Math.max(0, (System.nanoTime() - probe.scheduledNanos) / 1000));
+            long now = System.nanoTime();
+            each.admitMicros.recordValue(Math.max(0, (now - probe.scheduledNanos) / 1000));
+            each.lastAdmitNanos.accumulateAndGet(now, Math::max);
             probe.waits = admitted.waits();
             probe.proofs = admitted.proofs();
             probe.target = t;
@@ -305,7 +321,8 @@ public final class LoadGenerator {
         var admit = Measurements.copy(m.admitMicros);
         return new LoadReport(targets.get(t).toString(), plan.tier(), planned,
                 plan.arrivalPerSecond() * planned / plan.listeners(), windowSeconds, 1, joinedCount, failed, closed, starved,
-                LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), LoadReport.Percentiles.of(admit), waited, proofs,
+                LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), LoadReport.Percentiles.of(admit),
+                m.lastAdmitNanos.get() == 0 ? 0 : (m.lastAdmitNanos.get() - startNanos) / 1e9, waited, proofs,
                 expected, lost, late, worst, median, clientCores, serverCores, serverRss, serverRssGrowth, failures,
                 LoadReport.encode(join), LoadReport.encode(lat), LoadReport.encode(admit), List.of());
     }

@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
 public record LoadReport(
         String target, String tier, int listeners, double arrivalPerSecond, double windowSeconds, int processes,
         int joined, int failed, int closedEarly, int starved,
-        Percentiles joinMillis, Percentiles latencyMillis, Percentiles admitMillis, int waitedInLine, int proofsSolved,
+        Percentiles joinMillis, Percentiles latencyMillis, Percentiles admitMillis, double admitSpanSeconds,
+        int waitedInLine, int proofsSolved,
         long framesExpected, long framesLost, long framesLate, long worstListenerLost,
         double behindLiveSecondsMedian,
         double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
@@ -46,6 +47,11 @@ public record LoadReport(
     /** Share of listeners that got less than 95% of real-time audio (or failed, or were cut off). */
     public double starvedRatio() {
         return listeners == 0 ? 0 : starved / (double) listeners;
+    }
+
+    /** Joins admitted per second, from the first arrival to the last admission (with {@code --join}). */
+    public double admittedPerSecond() {
+        return admitSpanSeconds <= 0 || admitMillis == null ? 0 : admitMillis.count() / admitSpanSeconds;
     }
 
     public double lostRatio() {
@@ -110,12 +116,13 @@ public record LoadReport(
         Histogram admit = new Histogram(3_600_000_000L, 3);
         int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0, waited = 0, proofs = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
-        double behind = 0, arrival = 0;
+        double behind = 0, arrival = 0, admitSpan = 0;
         List<String> failures = new ArrayList<>();
         for (LoadReport r : parts) {
             join.add(decode(r.joinHistogram()));
             latency.add(decode(r.latencyHistogram()));
             admit.add(decode(r.admitHistogram()));
+            admitSpan = Math.max(admitSpan, r.admitSpanSeconds());
             waited += r.waitedInLine();
             proofs += r.proofsSolved();
             listeners += r.listeners();
@@ -135,7 +142,7 @@ public record LoadReport(
                 : String.join(",", targets.stream().map(LoadReport::target).toList());
         return new LoadReport(target, parts.get(0).tier(), listeners, arrival, parts.get(0).windowSeconds(), processes,
                 joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), Percentiles.of(admit),
-                waited, proofs, expected, lost, late, worst,
+                admitSpan, waited, proofs, expected, lost, late, worst,
                 listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, failures,
                 encode(join), encode(latency), encode(admit), targets);
     }
@@ -159,8 +166,9 @@ public record LoadReport(
         s.append(String.format(Locale.ROOT, "starved    %d (%.2f%%) got < 95%% of real-time audio in the %.0f s window%n",
                 starved, starvedRatio() * 100, windowSeconds));
         if (admitMillis != null && admitMillis.count() > 0) {
-            s.append(String.format(Locale.ROOT, "admitted   %s (POST /join answered \"admitted\"; %d waited in line, %d proofs of work)%n",
-                    pct(admitMillis), waitedInLine, proofsSolved));
+            s.append(String.format(Locale.ROOT, "admitted   %s (POST /join answered \"admitted\"; %.0f/s from the first "
+                    + "arrival to the last admission; %d waited in line, %d proofs of work)%n",
+                    pct(admitMillis), admittedPerSecond(), waitedInLine, proofsSolved));
         }
         s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
         if (!tier.equals("http")) {

@@ -134,6 +134,7 @@ class LoadTestCommandIT {
             assertThat(joined).isEqualTo(r.get("joined").asInt()).isEqualTo(20);
             assertThat(r.get("starved").asInt()).as(out.toString()).isZero();
             assertThat(r.at("/admitMillis/count").asLong()).isEqualTo(20);
+            assertThat(r.get("admitSpanSeconds").asDouble()).as("first arrival to last admission").isBetween(0.3, 10.0);
             assertThat(r.at("/admitMillis/p50").asDouble()).isLessThanOrEqualTo(r.at("/joinMillis/p50").asDouble());
             assertThat(r.get("serverCpuCores").asDouble()).as("both edges' CPU").isGreaterThan(0);
             assertThat(out.toString()).contains("2 servers, figures below summed").contains("admitted ");
