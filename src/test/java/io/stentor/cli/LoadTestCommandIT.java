@@ -142,4 +142,22 @@ class LoadTestCommandIT {
             nodes.forEach(io.stentor.support.NodeProcess::close);
         }
     }
+
+    @Test
+    void joinersSolveTheProofOfWorkAConstrainedServerAsksFor() throws Exception {
+        var state = new java.util.concurrent.atomic.AtomicReference<>(io.stentor.guard.GuardState.NORMAL);
+        try (TestServer ts = new TestServer(Map.of("guard.exempt", ""), state::get)) {
+            Api host = ts.api().registerAndLogin("powhost");
+            String id = host.post("/api/v1/spaces", Map.of("title", "Busy")).json().at("/space/id").asText();
+            state.set(io.stentor.guard.GuardState.CONSTRAINED); // joins now need a proof of work (428 first)
+            io.stentor.loadtest.LoadReport r = new io.stentor.loadtest.LoadGenerator(new io.stentor.loadtest.LoadGenerator.Plan(
+                    java.util.List.of(java.net.URI.create(ts.baseUrl() + "/spaces/" + id + "/live.opus")), 5, 20,
+                    java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
+                    java.util.List.of(java.net.InetAddress.getByName("127.0.0.2")), java.util.List.of(), true)).run(n -> { });
+            assertThat(r.proofsSolved()).as(r.summary()).isEqualTo(5);
+            assertThat(r.admitMillis().count()).isEqualTo(5);
+            assertThat(r.joined()).isEqualTo(5);
+            assertThat(r.failed()).isZero();
+        }
+    }
 }
