@@ -18,7 +18,7 @@ final class EdgeSubscription implements MessageHandler {
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile long handedOutNanos = System.nanoTime();
     /** The last HLS request for the space (players hold no connection to count). */
-    private volatile long hlsNanos = Long.MIN_VALUE / 2;
+    private volatile long hlsNanos = System.nanoTime() - java.util.concurrent.TimeUnit.HOURS.toNanos(1); // none yet
 
     EdgeSubscription(ListenerOutputs outputs, RelayCounters counters) {
         this.outputs = outputs;

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The edge's side of the relay: a space is subscribed when its first listener (or HLS request)
  * asks for it (the shared database says whether it is live), and unsubscribed a moment after its
- * last listener left and its last HLS request came. Its end (an event from the origin, or the database once its frames stop) closes its
- * listeners with 1000. Thread-safe.
+ * last listener left and its last HLS request came. Its end (an event from the origin, or the
+ * database once its frames stop) closes its listeners with 1000. Thread-safe.
  */
 final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
 

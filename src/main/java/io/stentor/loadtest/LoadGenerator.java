@@ -78,11 +78,14 @@ public final class LoadGenerator {
     public LoadGenerator(Plan plan) {
         this.plan = plan;
         if (!plan.joinFirst()) {
-            plan.targets().forEach(this::targetIndex);
+            for (URI t : plan.targets()) { // one row per target as given, even if two are the same
+                targets.add(t);
+                m.add(new Measurements());
+            }
         }
     }
 
-    /** The index of the server {@code listen} is on (scheme, host, port and path; the ticket aside), added if new. */
+    /** The index of the server a join sent a listener to (scheme, host, port and path; the ticket aside), added if new. */
     private int targetIndex(URI listen) {
         URI server = URI.create(listen.getScheme() + "://" + listen.getRawAuthority() + listen.getRawPath());
         synchronized (targets) {
