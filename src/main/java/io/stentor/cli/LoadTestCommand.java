@@ -33,17 +33,30 @@ public final class LoadTestCommand implements Callable<Integer> {
     private static final int MAX_LISTENERS = 200_000;
     private static final int PER_PROCESS = 15_000; // each process may open 20,000 files here
 
-    @Option(names = "--url", description = "What to listen to: ws://HOST/api/v1/spaces/ID/listen, http://HOST/spaces/ID/live.opus, or any Icecast URL.")
-    URI url;
+    @Option(names = "--url", split = ",", description = "What to listen to: ws://HOST/api/v1/spaces/ID/listen, "
+            + "http://HOST/spaces/ID/live.opus, http://HOST/spaces/ID/hls/index.m3u8 (LL-HLS), or any Icecast URL. Repeat (or separate with commas) for several servers: "
+            + "listeners are spread over them round-robin and the report gives each one's figures and their sums.")
+    List<URI> urls = new ArrayList<>();
 
-    @Option(names = "--server", description = "Stentor server URL, with --space and --tier instead of --url.")
-    String server;
+    @Option(names = {"--server", "--servers"}, split = ",", description = "Stentor server URL, with --space and --tier "
+            + "instead of --url. Repeat (or separate with commas) to drive several edges of one cluster at once.")
+    List<String> servers = new ArrayList<>();
+
+    @Option(names = "--origin", description = "Where --speak-token speakers speak (the cluster's origin); default the first --server.")
+    String origin;
 
     @Option(names = "--space", description = "Space id (with --server).")
     String space;
 
-    @Option(names = "--tier", defaultValue = "ws", description = "ws (media WebSocket) or ogg (HTTP Ogg stream), with --server. Default ${DEFAULT-VALUE}.")
+    @Option(names = "--tier", defaultValue = "ws", description = "ws (media WebSocket), ogg (HTTP Ogg stream) or hls (LL-HLS players: blocking playlist reload, "
+            + "every part fetched), with --server. Default ${DEFAULT-VALUE}.")
     String tier;
+
+    @Option(names = "--join", description = "Join as browsers do: each listener asks the origin (the first --server or "
+            + "--url) POST /api/v1/spaces/ID/join, waits in line or solves a proof of work when told, and listens where "
+            + "the answer says (an edge, from an origin with edges); the report gives each server's figures and the "
+            + "admission latency. Tiers ws and ogg.")
+    boolean join;
 
     @Option(names = "--listeners", required = true, description = "How many listeners (at most 200,000).")
     int listeners;
@@ -63,8 +76,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--processes", defaultValue = "0", description = "Client processes (0 = one per 15,000 listeners).")
     int processes;
 
-    @Option(names = "--server-pid", defaultValue = "0", description = "PID of a local server process, to report its CPU and memory.")
-    long serverPid;
+    @Option(names = "--server-pid", split = ",", description = "PID of a local server process, to report its CPU and memory. "
+            + "Repeat for several servers, in the order of --server/--url: each one's figures, and their sum.")
+    List<Long> serverPids = new ArrayList<>();
 
     @Option(names = "--speak-token", description = "Bearer token of someone on the space's stage: they speak a synthetic tone "
             + "for the whole run (with --server and --space; repeat for several speakers).")
@@ -76,6 +90,9 @@ public final class LoadTestCommand implements Callable<Integer> {
     @Option(names = "--allow-remote", description = "Allow a target outside 127.0.0.0/8. Be sure you may load it.")
     boolean allowRemote;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--child", hidden = true)
     boolean child;
 
@@ -84,19 +101,22 @@ public final class LoadTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        URI target = target();
+        List<URI> targets = targets();
         if (listeners < 1 || listeners > MAX_LISTENERS) {
             throw new IllegalArgumentException("--listeners must be 1.." + MAX_LISTENERS);
         }
         if (holdSeconds <= 0 || holdSeconds > 600 || warmupSeconds < 0 || warmupSeconds > 120 || arrivalRate <= 0) {
             throw new IllegalArgumentException("--hold must be in (0, 600] s, --warmup in [0, 120] s, --arrival-rate > 0");
         }
-        ClientSockets.checkTarget(target, allowRemote);
+        targets.forEach(t -> ClientSockets.checkTarget(t, allowRemote));
+        if (join && (targets.size() > 1 || tier.equals("hls") || targets.get(0).getPath().endsWith(".m3u8"))) {
+            throw new IllegalArgumentException("--join takes one server (the origin) and the ws or ogg tier");
+        }
         int procs = processes > 0 ? processes : (listeners + PER_PROCESS - 1) / PER_PROCESS;
         List<Thread> speakers = startSpeakers();
         LoadReport report;
         try {
-            report = procs <= 1 || child ? runHere(target) : runInChildren(target, procs);
+            report = procs <= 1 || child ? runHere(targets) : runInChildren(targets, procs);
         } finally {
             stopSpeakers.set(true);
             for (Thread t : speakers) {
@@ -107,7 +127,8 @@ public final class LoadTestCommand implements Callable<Integer> {
             System.out.println("REPORT " + Json.writeString(report));
             return 0;
         }
-        System.out.print(report.summary());
+        spec.commandLine().getOut().print(report.summary());
+        spec.commandLine().getOut().flush();
         if (json != null) {
             Files.write(json, Json.write(report));
         }
@@ -122,9 +143,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         if (speakTokens.isEmpty() || child) {
             return threads;
         }
-        if (server == null || space == null) {
+        if (servers.isEmpty() || space == null) {
             throw new IllegalArgumentException("--speak-token needs --server and --space");
         }
+        String server = origin != null ? origin : servers.get(0);
         for (int i = 0; i < speakTokens.size(); i++) {
             String token = speakTokens.get(i);
             double hz = 330 + 110 * i;
@@ -141,10 +163,10 @@ public final class LoadTestCommand implements Callable<Integer> {
         return threads;
     }
 
-    private LoadReport runHere(URI target) throws Exception {
-        LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(target, listeners, arrivalRate,
+    private LoadReport runHere(List<URI> targets) throws Exception {
+        LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(targets, listeners, arrivalRate,
                 Duration.ofMillis((long) (warmupSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)),
-                ClientSockets.sourceAddresses(target, sources, sourceOffset), serverPid));
+                ClientSockets.sourceAddresses(targets.get(0), sources, sourceOffset), serverPids, join));
         if (child) {
             return gen.run(n -> System.out.println("PROGRESS " + n));
         }
@@ -162,7 +184,7 @@ public final class LoadTestCommand implements Callable<Integer> {
         }
     }
 
-    private LoadReport runInChildren(URI target, int procs) throws Exception {
+    private LoadReport runInChildren(List<URI> targets, int procs) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<Process> children = new ArrayList<>();
         int perSource = Math.max(1, sources / procs);
@@ -170,11 +192,17 @@ public final class LoadTestCommand implements Callable<Integer> {
             int n = listeners / procs + (i < listeners % procs ? 1 : 0);
             List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-cp",
                     System.getProperty("java.class.path"), StentorCommand.class.getName(), "loadtest",
-                    "--url", target.toString(), "--listeners", Integer.toString(n),
+                    "--url", String.join(",", targets.stream().map(URI::toString).toList()), "--listeners", Integer.toString(n),
                     "--arrival-rate", Double.toString(arrivalRate * n / listeners),
                     "--warmup", Double.toString(warmupSeconds), "--hold", Double.toString(holdSeconds),
                     "--sources", Integer.toString(perSource), "--source-offset", Integer.toString(i * perSource),
-                    "--server-pid", Long.toString(i == 0 ? serverPid : 0), "--child"));
+                    "--child"));
+            if (join) {
+                cmd.add("--join");
+            }
+            if (i == 0 && !serverPids.isEmpty()) { // one process measures the servers
+                cmd.addAll(List.of("--server-pid", String.join(",", serverPids.stream().map(String::valueOf).toList())));
+            }
             if (allowRemote) {
                 cmd.add("--allow-remote");
             }
@@ -226,18 +254,21 @@ public final class LoadTestCommand implements Callable<Integer> {
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build();
     }
 
-    private URI target() {
-        if (url != null) {
-            return url;
+    private List<URI> targets() {
+        if (!urls.isEmpty()) {
+            return urls;
         }
-        if (server == null || space == null) {
+        if (servers.isEmpty() || space == null) {
             throw new IllegalArgumentException("give --url, or --server with --space (and --tier ws|ogg)");
         }
-        String base = server.replaceAll("/+$", "");
-        return switch (tier) {
-            case "ws" -> URI.create(base.replaceFirst("^http", "ws") + "/api/v1/spaces/" + space + "/listen");
-            case "ogg" -> URI.create(base + "/spaces/" + space + "/live.opus");
-            default -> throw new IllegalArgumentException("--tier is ws or ogg");
-        };
+        return servers.stream().map(server -> {
+            String base = server.replaceAll("/+$", "");
+            return switch (tier) {
+                case "ws" -> URI.create(base.replaceFirst("^http", "ws") + "/api/v1/spaces/" + space + "/listen");
+                case "ogg" -> URI.create(base + "/spaces/" + space + "/live.opus");
+                case "hls" -> URI.create(base + "/spaces/" + space + "/hls/index.m3u8");
+                default -> throw new IllegalArgumentException("--tier is ws, ogg or hls");
+            };
+        }).toList();
     }
 }

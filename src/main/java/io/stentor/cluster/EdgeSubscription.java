@@ -17,6 +17,8 @@ final class EdgeSubscription implements MessageHandler {
     private final FrameSequence sequence = new FrameSequence();
     private volatile long lastFrameNanos = System.nanoTime();
     private volatile long handedOutNanos = System.nanoTime();
+    /** The last HLS request for the space (players hold no connection to count). */
+    private volatile long hlsNanos = System.nanoTime() - java.util.concurrent.TimeUnit.HOURS.toNanos(1); // none yet
 
     EdgeSubscription(ListenerOutputs outputs, RelayCounters counters) {
         this.outputs = outputs;
@@ -51,9 +53,19 @@ final class EdgeSubscription implements MessageHandler {
         return outputs;
     }
 
-    /** Whether nobody listens, nor has been handed the outputs, for {@code lingerNanos}. */
-    boolean idleFor(long lingerNanos, long now) {
-        return outputs.listeners() == 0 && now - Math.max(outputs.idleSinceNanos(), handedOutNanos) > lingerNanos;
+    /** The outputs, for an HLS request: the space counts as wanted over HLS from now. */
+    ListenerOutputs handOutToHls() {
+        hlsNanos = System.nanoTime();
+        return outputs;
+    }
+
+    /**
+     * Whether nobody listens, nor has been handed the outputs, for {@code lingerNanos}, and no HLS
+     * request came for {@code hlsLingerNanos}.
+     */
+    boolean idleFor(long lingerNanos, long hlsLingerNanos, long now) {
+        return outputs.listeners() == 0 && now - Math.max(outputs.idleSinceNanos(), handedOutNanos) > lingerNanos
+                && now - hlsNanos > hlsLingerNanos;
     }
 
     /** System.nanoTime() of the last frame (or of the subscription, before any). */

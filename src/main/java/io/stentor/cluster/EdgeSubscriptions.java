@@ -24,16 +24,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The edge's side of the relay: a space is subscribed when its first listener asks for it (the
- * shared database says whether it is live), and unsubscribed a moment after its last listener
- * left. Its end (an event from the origin, or the database once its frames stop) closes its
- * listeners with 1000. Thread-safe.
+ * The edge's side of the relay: a space is subscribed when its first listener (or HLS request)
+ * asks for it (the shared database says whether it is live), and unsubscribed a moment after its
+ * last listener left and its last HLS request came. Its end (an event from the origin, or the
+ * database once its frames stop) closes its listeners with 1000. Thread-safe.
  */
 final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EdgeSubscriptions.class);
     /** How long a space with no listener stays subscribed: a reconnecting listener finds it still running. */
     private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /**
+     * How long a space stays subscribed after its last HLS request: longer than a player waits
+     * between requests (a part with blocking reload, at most a target duration without).
+     */
+    private static final long HLS_LINGER_NANOS = TimeUnit.SECONDS.toNanos(6);
     /** Frames silent this long: ask the database whether the space ended while we could not hear it. */
     private static final long SILENT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
@@ -71,13 +76,22 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
 
     @Override
     public Optional<ListenerOutputs> relayed(String spaceId) {
+        return attach(spaceId, false);
+    }
+
+    @Override
+    public Optional<ListenerOutputs> relayedForHls(String spaceId) {
+        return attach(spaceId, true);
+    }
+
+    private Optional<ListenerOutputs> attach(String spaceId, boolean hls) {
         if (frames == null) {
             return Optional.empty(); // NATS never reached yet: nothing to relay (503 media_unavailable)
         }
         synchronized (this) {
             Entry e = subscribed.get(spaceId);
             if (e != null) {
-                return Optional.of(e.relay().handOut());
+                return Optional.of(hls ? e.relay().handOutToHls() : e.relay().handOut());
             }
         }
         Optional<Space> live = liveSpace(spaceId); // outside the lock: a database read
@@ -90,9 +104,9 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
                 EdgeSubscription relay = new EdgeSubscription(media.newRelayOutputs(spaceId, live.get().title()), counters);
                 e = new Entry(relay, frames.subscribe(subjects.frames(spaceId), relay));
                 subscribed.put(spaceId, e);
-                LOG.info("edge: subscribed to space {}", spaceId);
+                LOG.info("edge: subscribed to space {} (for {})", spaceId, hls ? "HLS" : "a listener");
             }
-            return Optional.of(e.relay().handOut());
+            return Optional.of(hls ? e.relay().handOutToHls() : e.relay().handOut());
         }
     }
 
@@ -133,7 +147,7 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
             all = List.copyOf(subscribed.entrySet());
         }
         for (var e : all) {
-            if (e.getValue().relay().idleFor(LINGER_NANOS, now)) {
+            if (e.getValue().relay().idleFor(LINGER_NANOS, HLS_LINGER_NANOS, now)) {
                 drop(e.getKey(), false);
             } else if (now - e.getValue().relay().lastFrameNanos() > SILENT_NANOS) {
                 try {
@@ -154,7 +168,7 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
             if (e == null) {
                 return;
             }
-            if (ended || e.relay().idleFor(LINGER_NANOS, System.nanoTime())) {
+            if (ended || e.relay().idleFor(LINGER_NANOS, HLS_LINGER_NANOS, System.nanoTime())) {
                 frames.unsubscribe(e.subscription());
             } else {
                 subscribed.put(spaceId, e); // a listener came back meanwhile
@@ -162,7 +176,7 @@ final class EdgeSubscriptions implements SpaceRelay, AutoCloseable {
             }
         }
         media.closeRelayOutputs(e.relay().outputs, ended);
-        LOG.info("edge: unsubscribed from space {} ({})", spaceId, ended ? "it ended" : "no listener left");
+        LOG.info("edge: unsubscribed from space {} ({})", spaceId, ended ? "it ended" : "no listener nor HLS request left");
     }
 
     synchronized int size() {

@@ -53,6 +53,11 @@ public final class ClientSockets implements AutoCloseable {
 
     /** Opens connection number {@code n} (its source address is chosen by n) with the given pipeline. */
     public ChannelFuture connect(long n, Consumer<Channel> pipeline) {
+        return connect(remote, n, pipeline);
+    }
+
+    /** Opens connection number {@code n} to another server than the one given at construction (several edges). */
+    public ChannelFuture connect(InetSocketAddress remote, long n, Consumer<Channel> pipeline) {
         InetAddress source = sources.get((int) (n % sources.size()));
         return bootstrap.clone().handler(new ChannelInitializer<Channel>() {
             @Override

@@ -8,6 +8,9 @@ package io.stentor.loadtest;
 final class ListenerProbe {
 
     final long scheduledNanos;      // when the open-model schedule said this listener arrives
+    int target;                     // index of the server it listens to (set once, before it connects)
+    int waits;                      // turns in the waiting room before its join was admitted
+    int proofs;                     // proofs of work its join needed
     long firstByteNanos;            // first audio byte (WebSocket frame or HTTP body)
     boolean joined;
     boolean failed;
@@ -29,8 +32,9 @@ final class ListenerProbe {
     double audioInFirstSecond;
     long firstGranule = -1;
 
-    ListenerProbe(long scheduledNanos) {
+    ListenerProbe(long scheduledNanos, int target) {
         this.scheduledNanos = scheduledNanos;
+        this.target = target;
     }
 
     /** The first audio byte: the listener has joined; its join latency counts from when it was due. */
@@ -54,8 +58,8 @@ final class ListenerProbe {
     }
 
     /** Seconds of audio delivered inside the window. */
-    double audioSecondsInWindow(boolean webSocket) {
-        if (webSocket) {
+    double audioSecondsInWindow(boolean framed) {
+        if (framed) { // WebSocket frames, or HLS parts counted as frames
             return framesInWindow * 0.020;
         }
         if (firstGranuleInWindow < 0 || lastGranuleInWindow < firstGranuleInWindow) {

@@ -11,16 +11,23 @@ import org.HdrHistogram.Histogram;
 /**
  * The result of a load test, as JSON ({@code --json FILE}) and as a human summary. Reports of
  * several client processes merge into one (the histograms travel encoded, so percentiles merge
- * exactly). Immutable.
+ * exactly). A run against several servers (edges) carries one report per server in {@code targets}
+ * and their sums in the top-level figures. Immutable.
  */
 public record LoadReport(
         String target, String tier, int listeners, double arrivalPerSecond, double windowSeconds, int processes,
         int joined, int failed, int closedEarly, int starved,
-        Percentiles joinMillis, Percentiles latencyMillis,
+        Percentiles joinMillis, Percentiles latencyMillis, Percentiles admitMillis, double admitSpanSeconds,
+        int waitedInLine, int proofsSolved,
         long framesExpected, long framesLost, long framesLate, long worstListenerLost,
         double behindLiveSecondsMedian,
         double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
-        List<String> sampleFailures, String joinHistogram, String latencyHistogram) {
+        List<String> sampleFailures, String joinHistogram, String latencyHistogram, String admitHistogram,
+        List<LoadReport> targets) {
+
+    public LoadReport {
+        targets = targets == null ? List.of() : List.copyOf(targets);
+    }
 
     /** Percentiles in milliseconds; null fields when there were no samples. */
     public record Percentiles(long count, Double p50, Double p99, Double p999, Double max) {
@@ -40,6 +47,11 @@ public record LoadReport(
     /** Share of listeners that got less than 95% of real-time audio (or failed, or were cut off). */
     public double starvedRatio() {
         return listeners == 0 ? 0 : starved / (double) listeners;
+    }
+
+    /** Joins admitted per second, from the first arrival to the last admission (with {@code --join}). */
+    public double admittedPerSecond() {
+        return admitSpanSeconds <= 0 || admitMillis == null ? 0 : admitMillis.count() / admitSpanSeconds;
     }
 
     public double lostRatio() {
@@ -73,16 +85,46 @@ public record LoadReport(
 
     /** Combines the reports of several client processes that ran the same plan side by side. */
     public static LoadReport merge(List<LoadReport> parts) {
-        LoadReport first = parts.get(0);
+        // Only one process measured the servers (the others report -1); every process spent its own CPU.
+        LoadReport total = combine(parts, parts.stream().mapToDouble(LoadReport::clientCpuCores).sum(),
+                parts.stream().mapToDouble(LoadReport::serverCpuCores).max().orElse(-1),
+                parts.stream().mapToLong(LoadReport::serverRssBytes).max().orElse(-1),
+                parts.stream().mapToLong(LoadReport::serverRssGrowthBytes).max().orElse(-1), parts.size(), List.of());
+        java.util.Map<String, List<LoadReport>> byTarget = new java.util.LinkedHashMap<>();
+        parts.forEach(r -> r.targets().forEach(t -> byTarget.computeIfAbsent(t.target(), k -> new ArrayList<>()).add(t)));
+        if (byTarget.isEmpty()) {
+            return total;
+        }
+        List<LoadReport> targets = byTarget.values().stream().map(LoadReport::merge).toList();
+        return combine(targets, total.clientCpuCores(), total.serverCpuCores(), total.serverRssBytes(),
+                total.serverRssGrowthBytes(), parts.size(), targets);
+    }
+
+    /**
+     * Sums the reports of one client process's listeners on several servers (edges): the servers'
+     * figures add up; the client's CPU is the process's, measured once.
+     */
+    public static LoadReport acrossTargets(List<LoadReport> each, double clientCpuCores, double serverCpuCores,
+            long serverRssBytes, long serverRssGrowthBytes) {
+        return combine(each, clientCpuCores, serverCpuCores, serverRssBytes, serverRssGrowthBytes, 1, each);
+    }
+
+    private static LoadReport combine(List<LoadReport> parts, double clientCpu, double serverCpu, long serverRss,
+            long serverRssGrowth, int processes, List<LoadReport> targets) {
         Histogram join = new Histogram(3_600_000_000L, 3);
         Histogram latency = new Histogram(3_600_000_000L, 3);
-        int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0;
+        Histogram admit = new Histogram(3_600_000_000L, 3);
+        int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0, waited = 0, proofs = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
-        double clientCpu = 0, behind = 0, arrival = 0;
+        double behind = 0, arrival = 0, admitSpan = 0;
         List<String> failures = new ArrayList<>();
         for (LoadReport r : parts) {
             join.add(decode(r.joinHistogram()));
             latency.add(decode(r.latencyHistogram()));
+            admit.add(decode(r.admitHistogram()));
+            admitSpan = Math.max(admitSpan, r.admitSpanSeconds());
+            waited += r.waitedInLine();
+            proofs += r.proofsSolved();
             listeners += r.listeners();
             joined += r.joined();
             failed += r.failed();
@@ -92,33 +134,46 @@ public record LoadReport(
             lost += r.framesLost();
             late += r.framesLate();
             worst = Math.max(worst, r.worstListenerLost());
-            clientCpu += r.clientCpuCores();
             behind += r.behindLiveSecondsMedian() * r.listeners();
             arrival += r.arrivalPerSecond();
             r.sampleFailures().stream().limit(5 - Math.min(5, failures.size())).forEach(failures::add);
         }
-        return new LoadReport(first.target(), first.tier(), listeners, arrival, first.windowSeconds(), parts.size(),
-                joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), expected, lost, late, worst,
-                listeners == 0 ? 0 : behind / listeners, clientCpu,
-                // Only one process measured the server (the others report -1).
-                parts.stream().mapToDouble(LoadReport::serverCpuCores).max().orElse(-1),
-                parts.stream().mapToLong(LoadReport::serverRssBytes).max().orElse(-1),
-                parts.stream().mapToLong(LoadReport::serverRssGrowthBytes).max().orElse(-1), failures, encode(join), encode(latency));
+        String target = targets.isEmpty() ? parts.get(0).target()
+                : String.join(",", targets.stream().map(LoadReport::target).toList());
+        return new LoadReport(target, parts.get(0).tier(), listeners, arrival, parts.get(0).windowSeconds(), processes,
+                joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), Percentiles.of(admit),
+                admitSpan, waited, proofs, expected, lost, late, worst,
+                listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, failures,
+                encode(join), encode(latency), encode(admit), targets);
     }
 
     /** The human summary printed at the end of a run. */
     public String summary() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "target     %s (%s tier), %d client process%s%n", target, tier, processes,
+        for (LoadReport t : targets) {
+            s.append(String.format(Locale.ROOT, "server     %s: %d joined, %d starved, join p99 %s, %s%s%n", t.target(),
+                    t.joined(), t.starved(), t.joinMillis().p99() == null ? "-" : t.joinMillis().p99() + " ms",
+                    !tier.equals("http") ? "latency p99 " + (t.latencyMillis().p99() == null ? "-" : t.latencyMillis().p99() + " ms")
+                            : String.format(Locale.ROOT, "%.1f s behind", t.behindLiveSecondsMedian()),
+                    t.serverCpuCores() < 0 ? "" : String.format(Locale.ROOT, ", CPU %.2f cores", t.serverCpuCores())));
+        }
+        s.append(String.format(Locale.ROOT, "target     %s (%s tier), %d client process%s%n",
+                targets.isEmpty() ? target : targets.size() + " servers, figures below summed", tier, processes,
                 processes == 1 ? "" : "es"));
         s.append(String.format(Locale.ROOT, "listeners  %d planned, %d joined, %d failed, %d cut off early%n",
                 listeners, joined, failed, closedEarly));
         s.append(String.format(Locale.ROOT, "arrivals   %.0f/s (open model)%n", arrivalPerSecond));
         s.append(String.format(Locale.ROOT, "starved    %d (%.2f%%) got < 95%% of real-time audio in the %.0f s window%n",
                 starved, starvedRatio() * 100, windowSeconds));
+        if (admitMillis != null && admitMillis.count() > 0) {
+            s.append(String.format(Locale.ROOT, "admitted   %s (POST /join answered \"admitted\"; %.0f/s from the first "
+                    + "arrival to the last admission; %d waited in line, %d proofs of work)%n",
+                    pct(admitMillis), admittedPerSecond(), waitedInLine, proofsSolved));
+        }
         s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
-        if (tier.equals("ws")) {
-            s.append(String.format(Locale.ROOT, "latency    %s (capture to arrival)%n", pct(latencyMillis)));
+        if (!tier.equals("http")) {
+            s.append(String.format(Locale.ROOT, "latency    %s (%s)%n", pct(latencyMillis),
+                    tier.equals("hls") ? "end of each part's audio to its arrival" : "capture to arrival"));
             s.append(String.format(Locale.ROOT, "frames     %d expected, %d lost (%.3f%%), %d out of order; worst listener lost %d%n",
                     framesExpected, framesLost, lostRatio() * 100, framesLate, worstListenerLost));
         } else {
@@ -127,8 +182,8 @@ public record LoadReport(
         }
         s.append(String.format(Locale.ROOT, "client     %.2f cores (load generator's own CPU)%n", clientCpuCores));
         if (serverCpuCores >= 0) {
-            s.append(String.format(Locale.ROOT, "server     %.2f cores, %.1f%% of a core per 1,000 listeners held, RSS %.0f MiB (grew %.1f KiB per listener)%n",
-                    serverCpuCores, serverCorePerThousand() == null ? 0 : serverCorePerThousand() * 100,
+            s.append(String.format(Locale.ROOT, "server%s %.2f cores, %.1f%% of a core per 1,000 listeners held, RSS %.0f MiB (grew %.1f KiB per listener)%n",
+                    targets.isEmpty() ? "    " : "s   ", serverCpuCores, serverCorePerThousand() == null ? 0 : serverCorePerThousand() * 100,
                     serverRssBytes / 1048576.0, rssPerListenerBytes() == null ? 0 : rssPerListenerBytes() / 1024));
         }
         if (!sampleFailures.isEmpty()) {

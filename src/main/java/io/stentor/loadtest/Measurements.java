@@ -11,6 +11,10 @@ final class Measurements {
 
     final ConcurrentHistogram joinMicros = new ConcurrentHistogram(3_600_000_000L, 3);
     final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    /** Due to admitted ({@code POST /join} answered 200), for listeners that join first. */
+    final ConcurrentHistogram admitMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+    /** System.nanoTime() of the last admission (0: none yet). */
+    final java.util.concurrent.atomic.AtomicLong lastAdmitNanos = new java.util.concurrent.atomic.AtomicLong();
     volatile long windowStartNanos = Long.MAX_VALUE;
     volatile long windowEndNanos = Long.MAX_VALUE;
 

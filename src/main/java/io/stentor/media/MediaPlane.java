@@ -362,6 +362,18 @@ public final class MediaPlane implements SpaceObserver, AutoCloseable {
         return ls != null ? Optional.of(ls.outputs) : relay.relayed(spaceId);
     }
 
+    /**
+     * The HLS packager of a live space: of one this node mixes, or else of one relayed to it,
+     * attached on demand and kept while HLS requests come (an edge serves HLS with no socket
+     * listener of the space). Empty when the space is not live here nor in the cluster.
+     */
+    public Optional<io.stentor.media.hls.HlsPackager> hlsPackager(String spaceId) {
+        if (!live.containsKey(spaceId) && relay.relayedForHls(spaceId).isEmpty()) {
+            return Optional.empty();
+        }
+        return hls.live(spaceId);
+    }
+
     /** Whether listeners of the space are served here right now, without attaching anything (cheap). */
     boolean serving(String spaceId) {
         if (live.containsKey(spaceId)) {

@@ -25,4 +25,12 @@ public interface SpaceRelay {
     default Optional<ListenerOutputs> relayed(String spaceId) {
         return Optional.empty();
     }
+
+    /**
+     * As {@link #relayed}, for an HLS request: HLS players hold no connection, so the space stays
+     * attached for as long as their requests keep coming (and no longer than a few seconds after).
+     */
+    default Optional<ListenerOutputs> relayedForHls(String spaceId) {
+        return relayed(spaceId);
+    }
 }

@@ -158,7 +158,7 @@ public final class StentorServer implements AutoCloseable {
         new SpaceRoutes(spaces, stage, cfg.spaces().listLimit()).register(router);
         MediaRoutes mediaRoutes = new MediaRoutes(media, spaces, stage, tickets, admission);
         mediaRoutes.register(router);
-        new io.stentor.media.hls.HlsRoutes(media.hls(), spaces, mediaRoutes::visibleReplay, registry).register(router);
+        new io.stentor.media.hls.HlsRoutes(media.hls(), media::hlsPackager, spaces, mediaRoutes::visibleReplay, registry).register(router);
         io.stentor.safety.ActiveRecipients recipients = new io.stentor.safety.ActiveRecipients(db.jdbi(),
                 SigningKey.of("", () -> secrets.key("active-recipients")), clock);
         audience.onArrival(recipients::seenAnonymous);

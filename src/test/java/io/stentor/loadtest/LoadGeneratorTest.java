@@ -84,4 +84,27 @@ class LoadGeneratorTest {
             assertThat(both.latencyMillis().p50()).isCloseTo(100.0, offset(15.0));
         }
     }
+
+    @Test
+    void listenersSpreadOverTwoServersAreCountedPerServerAndSummed() throws Exception {
+        try (StubStreamServer near = new StubStreamServer(true, 20, 50);
+             StubStreamServer far = new StubStreamServer(true, 20, 200)) {
+            URI a = URI.create("ws://127.0.0.1:" + near.port() + "/listen");
+            URI b = URI.create("ws://127.0.0.1:" + far.port() + "/listen");
+            LoadReport r = new LoadGenerator(new LoadGenerator.Plan(List.of(a, b), 30, 200, Duration.ofMillis(500),
+                    Duration.ofSeconds(2), List.of(InetAddress.getByName("127.0.0.2")), List.of())).run(n -> { });
+            assertThat(r.targets()).extracting(LoadReport::target).containsExactly(a.toString(), b.toString());
+            assertThat(r.targets()).extracting(LoadReport::listeners).containsExactly(15, 15);
+            assertThat(r.joined()).isEqualTo(30);
+            assertThat(r.targets().get(0).latencyMillis().p50()).isCloseTo(50.0, offset(15.0));
+            assertThat(r.targets().get(1).latencyMillis().p50()).isCloseTo(200.0, offset(15.0));
+            assertThat(r.latencyMillis().count()).isEqualTo(r.targets().get(0).latencyMillis().count()
+                    + r.targets().get(1).latencyMillis().count());
+            assertThat(r.framesExpected()).isEqualTo(2 * r.targets().get(0).framesExpected());
+            // Two client processes' reports of the same two servers merge server by server.
+            LoadReport both = LoadReport.merge(List.of(r, r));
+            assertThat(both.listeners()).isEqualTo(60);
+            assertThat(both.targets()).extracting(LoadReport::listeners).containsExactly(30, 30);
+        }
+    }
 }

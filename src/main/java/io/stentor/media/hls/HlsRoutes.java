@@ -37,6 +37,8 @@ public final class HlsRoutes {
     private static final String IMMUTABLE = "max-age=3600, immutable";
 
     private final HlsTier tier;
+    /** A live space's packager, attached on demand on an edge (see MediaPlane#hlsPackager). */
+    private final Function<String, Optional<HlsPackager>> packagers;
     private final HlsReplay replay;
     private final SpaceService spaces;
     private final Function<ApiRequest, ReplayFile> replays;
@@ -48,11 +50,15 @@ public final class HlsRoutes {
     private final Counter inits;
 
     /**
-     * @param replays the replay a caller may hear, with the replay's checks and errors (see
-     *                {@code MediaRoutes#visibleReplay})
+     * @param packagers a live space's packager, attached now if need be (an edge subscribes to the
+     *                  space for as long as HLS requests for it keep coming)
+     * @param replays   the replay a caller may hear, with the replay's checks and errors (see
+     *                  {@code MediaRoutes#visibleReplay})
      */
-    public HlsRoutes(HlsTier tier, SpaceService spaces, Function<ApiRequest, ReplayFile> replays, MeterRegistry registry) {
+    public HlsRoutes(HlsTier tier, Function<String, Optional<HlsPackager>> packagers, SpaceService spaces,
+            Function<ApiRequest, ReplayFile> replays, MeterRegistry registry) {
         this.tier = tier;
+        this.packagers = packagers;
         this.replay = new HlsReplay(tier.layout());
         this.spaces = spaces;
         this.replays = replays;
@@ -83,8 +89,9 @@ public final class HlsRoutes {
     private ApiResponse mediaPlaylist(ApiRequest req) {
         playlists.increment();
         String id = req.param("id");
-        boolean shared = allowed(req, space(id));
-        Optional<HlsPackager> live = tier.live(id);
+        Space s = space(id);
+        boolean shared = allowed(req, s);
+        Optional<HlsPackager> live = live(id, s);
         if (live.isPresent()) {
             return livePlaylist(req, live.get(), shared);
         }
@@ -160,8 +167,9 @@ public final class HlsRoutes {
             return rf.published() ? answer(MEDIA_TYPE, segment, allowed(req, space(id)), IMMUTABLE)
                     : ApiResponse.raw(200, MEDIA_TYPE, segment).header("Cache-Control", "private, no-store");
         }
-        boolean shared = allowed(req, space(id));
-        HlsPackager p = tier.live(id).filter(x -> x.stream().equals(stream)).orElseThrow(() -> noSuchFile(name));
+        Space s = space(id);
+        boolean shared = allowed(req, s);
+        HlsPackager p = live(id, s).filter(x -> x.stream().equals(stream)).orElseThrow(() -> noSuchFile(name));
         byte[] bytes = liveMedia(p, msn, part);
         if (bytes == null) {
             throw noSuchFile(name);
@@ -191,6 +199,11 @@ public final class HlsRoutes {
         }
         HlsView.Segment s = v.segment(msn);
         return s == null ? null : s.bytes();
+    }
+
+    /** The space's live packager; attached on demand only while the space is live (no database read per request). */
+    private Optional<HlsPackager> live(String id, Space s) {
+        return s.state() == SpaceState.LIVE ? packagers.apply(id) : tier.live(id);
     }
 
     /** Refuses an anonymous caller an age-restricted space; true when shared caches may keep the answer. */

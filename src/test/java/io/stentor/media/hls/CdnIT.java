@@ -3,6 +3,7 @@ package io.stentor.media.hls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stentor.loadtest.HlsPlayer;
 import io.stentor.support.Api;
 import io.stentor.support.MediaClient;
 import io.stentor.support.TestServer;
@@ -53,7 +54,7 @@ class CdnIT {
                 String base = "http://127.0.0.1:" + port + "/spaces/" + id + "/hls/";
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(Duration.ofSeconds(5)).build();
-                List<LlHlsListener> listeners = new ArrayList<>();
+                List<HlsPlayer> listeners = new ArrayList<>();
                 try {
                     await().atMost(Duration.ofSeconds(10)).ignoreExceptions()
                             .until(() -> HlsTools.get(base + "index.m3u8").statusCode() == 200);
@@ -70,7 +71,7 @@ class CdnIT {
                     assertThat(twoHundred.originRequests()).as("origin requests with 200 listeners vs 50")
                             .isLessThan((long) (1.5 * fifty.originRequests()));
                 } finally {
-                    listeners.forEach(LlHlsListener::close);
+                    listeners.forEach(HlsPlayer::close);
                     stop(nginx);
                 }
             }
@@ -78,22 +79,22 @@ class CdnIT {
     }
 
     /** Grows the audience to {@code n}, lets it settle, then counts requests over one window. */
-    private static Window measure(TestServer ts, HttpClient http, String base, List<LlHlsListener> listeners, int n)
+    private static Window measure(TestServer ts, HttpClient http, String base, List<HlsPlayer> listeners, int n)
             throws Exception {
         while (listeners.size() < n) {
-            listeners.add(new LlHlsListener(http, base));
+            listeners.add(new HlsPlayer(http, base));
             Thread.sleep(10); // a quick ramp, not a single burst
         }
         Thread.sleep(3_000);
         long origin0 = originRequests(ts);
-        long requests0 = listeners.stream().mapToLong(l -> l.requests.get()).sum();
-        long parts0 = listeners.stream().mapToLong(l -> l.parts.get()).sum();
-        long failures0 = listeners.stream().mapToLong(l -> l.failures.get()).sum();
+        long requests0 = listeners.stream().mapToLong(HlsPlayer::requests).sum();
+        long parts0 = listeners.stream().mapToLong(HlsPlayer::parts).sum();
+        long failures0 = listeners.stream().mapToLong(HlsPlayer::failures).sum();
         Thread.sleep(WINDOW.toMillis());
         return new Window(n, originRequests(ts) - origin0,
-                listeners.stream().mapToLong(l -> l.requests.get()).sum() - requests0,
-                listeners.stream().mapToLong(l -> l.parts.get()).sum() - parts0,
-                listeners.stream().mapToLong(l -> l.failures.get()).sum() - failures0);
+                listeners.stream().mapToLong(HlsPlayer::requests).sum() - requests0,
+                listeners.stream().mapToLong(HlsPlayer::parts).sum() - parts0,
+                listeners.stream().mapToLong(HlsPlayer::failures).sum() - failures0);
     }
 
     /** HLS requests the origin answered so far, all kinds (its /metrics). */
