@@ -31,10 +31,12 @@ public final class EvidenceRoutes {
 
     private final EvidenceStore store;
     private final SpaceService spaces;
+    private final AuditLog audit;
 
-    public EvidenceRoutes(EvidenceStore store, SpaceService spaces) {
+    public EvidenceRoutes(EvidenceStore store, SpaceService spaces, AuditLog audit) {
         this.store = store;
         this.spaces = spaces;
+        this.audit = audit;
     }
 
     public void register(Router r) {
@@ -46,7 +48,7 @@ public final class EvidenceRoutes {
     }
 
     private ApiResponse audio(ApiRequest req) {
-        Staff.moderator(req.requireCaller());
+        io.stentor.account.Caller moderator = Staff.moderator(req.requireCaller());
         long from = millis(req, "fromMs");
         long to = millis(req, "toMs");
         if (to <= from || to - from > SafetyService.MAX_RANGE_MS) {
@@ -61,6 +63,13 @@ public final class EvidenceRoutes {
         } catch (IllegalStateException tooBig) {
             throw new StentorException(StentorException.Kind.PAYLOAD_TOO_LARGE, "range_too_large",
                     "This range is too much audio to send at once; ask for a shorter one.");
+        }
+        // Who heard which evidence is on the record: once per playing (a player's later range reads
+        // of the same clip — its duration, seeking — are not new listenings).
+        String range = req.header("Range").orElse(null);
+        if (range == null || range.trim().startsWith("bytes=0-")) {
+            audit.append(moderator.userId(), "evidence.played", spaceId, "fromMs=" + p.fromMs() + " toMs=" + p.toMs()
+                    + " source=" + p.source());
         }
         // Evidence is for this moderator only: no shared cache may keep it.
         return bytes(p.ogg(), req.header("Range").orElse(null)).header("Cache-Control", "private, no-store")

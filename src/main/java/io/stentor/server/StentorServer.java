@@ -264,7 +264,7 @@ public final class StentorServer implements AutoCloseable {
                 cfg.safety().evidenceRetention(), cfg.safety().evidenceSweepInterval(), clock);
         spaces.events().observe(retention); // after the media plane's: the recording is closed when it hears of an end
         timers.add(retention);
-        new io.stentor.safety.EvidenceRoutes(evidence, spaces).register(router);
+        new io.stentor.safety.EvidenceRoutes(evidence, spaces, new io.stentor.safety.AuditLog(db.jdbi(), clock)).register(router);
     }
 
     /** The port actually bound (useful with port 0). */

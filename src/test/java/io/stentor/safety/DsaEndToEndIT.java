@@ -91,6 +91,11 @@ class DsaEndToEndIT {
                 short[] heard = Tones.decode(packets);
                 assertThat(packets.size()).as("2 s of audio").isBetween(95, 105);
                 assertThat(Tones.shareAt(heard, 0, heard.length, 660, 15)).as("the reported speaker is heard").isGreaterThan(0.2);
+                try (var db = io.stentor.store.Database.open(ts.config().db())) {
+                    int played = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = "
+                            + "'evidence.played' AND subject = :s").bind("s", space).mapTo(Integer.class).one());
+                    assertThat(played).as("who heard the evidence is on the record").isEqualTo(1);
+                }
 
                 // 4. Demote on the trusted notice: the space leaves "live now", stays reachable by link.
                 assertThat(staff.mod().post("/api/v1/moderation/notices/" + trustedId + "/decision", Map.of("action", "demote",
