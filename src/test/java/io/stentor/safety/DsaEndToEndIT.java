@@ -92,7 +92,7 @@ class DsaEndToEndIT {
                 assertThat(packets.size()).as("2 s of audio").isBetween(95, 105);
                 assertThat(Tones.shareAt(heard, 0, heard.length, 660, 15)).as("the reported speaker is heard").isGreaterThan(0.2);
                 try (var db = io.stentor.store.Database.open(ts.config().db())) {
-                    int played = db.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = "
+                    int played = db.jdbi().withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM audit_log WHERE action = "
                             + "'evidence.played' AND subject = :s").bind("s", space).mapTo(Integer.class).one());
                     assertThat(played).as("who heard the evidence is on the record").isEqualTo(1);
                 }
