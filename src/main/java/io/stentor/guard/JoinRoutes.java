@@ -61,15 +61,6 @@ public final class JoinRoutes {
         this.proofOfWork = proofOfWork;
     }
 
-    /**
-     * Spaces as read within the last second: a join storm costs one database read per space and
-     * second, not one per join (at 1,000 joins/s the pool of 10 connections ran dry: see
-     * docs/SCALING.md). A space that just ended may still admit for up to a second; its media
-     * endpoints then refuse.
-     */
-    private final com.github.benmanes.caffeine.cache.Cache<String, Space> recent = com.github.benmanes.caffeine.cache.Caffeine
-            .newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(1)).maximumSize(10_000).build();
-
     public void register(Router r) {
         r.post("/api/v1/spaces/{id}/join", this::join);
     }
@@ -83,7 +74,7 @@ public final class JoinRoutes {
             throw StentorException.badRequest("invalid_tier", "tier is \"websocket\", \"http\" or \"hls\".");
         }
         Optional<Caller> caller = req.caller();
-        Space s = recent.get(spaceId, spaces::get);
+        Space s = spaces.recent(spaceId); // at most a second old: one read per space per second in a storm
         SpaceService.requireLive(s);
         io.stentor.space.SpaceModeration.requireAllowed(s, caller);
         JoinTicket earlier = body.ticket() == null ? null : tickets.authentic(body.ticket());

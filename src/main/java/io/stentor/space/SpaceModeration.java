@@ -67,6 +67,7 @@ public final class SpaceModeration {
     }
 
     private void announce(String spaceId) {
+        spaces.changed(spaceId);
         Space s = spaces.get(spaceId);
         spaces.events().publish(spaceId, new SpaceEvent.StateChanged("edited", spaces.views.space(s)));
     }

@@ -65,6 +65,25 @@ public final class SpaceService {
         return repo.find(id);
     }
 
+    /**
+     * The space as read at most a second ago: for the paths a crowd hits (joins, ticketless players,
+     * HLS playlists), so they cost one database read per space per second, not one per request (at
+     * 1,000 joins/s a pool of 10 connections ran dry: see docs/SCALING.md). An end or a moderation
+     * mark made on this node reaches them at once; one made on another node within the second.
+     * 404 like {@link #get}.
+     */
+    public Space recent(String id) {
+        return recent.get(id, this::get);
+    }
+
+    private final com.github.benmanes.caffeine.cache.Cache<String, Space> recent = com.github.benmanes.caffeine.cache.Caffeine
+            .newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(1)).maximumSize(10_000).build();
+
+    /** This node changed the space: its crowd paths see the change at once, not within the second. */
+    void changed(String id) {
+        recent.invalidate(id);
+    }
+
     public Space get(String id) {
         return repo.find(id).orElseThrow(() -> StentorException.notFound("space_not_found", "No space with id " + id + "."));
     }
@@ -257,6 +276,7 @@ public final class SpaceService {
 
     private Space ended(Space next) {
         String id = next.id();
+        changed(id);
         // Observers first (the media plane closes the recording), then clients, with the replay in the view.
         hub.tellObservers(id, new SpaceEvent.StateChanged("ended", views.space(next)));
         hub.broadcast(id, new SpaceEvent.StateChanged("ended", views.space(next)));

@@ -1,7 +1,5 @@
 package io.stentor.media.hls;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.stentor.error.StentorException;
@@ -14,7 +12,6 @@ import io.stentor.space.SpaceModeration;
 import io.stentor.space.SpaceService;
 import io.stentor.space.SpaceState;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -43,8 +40,6 @@ public final class HlsRoutes {
     private final SpaceService spaces;
     private final Function<ApiRequest, ReplayFile> replays;
     /** Spaces as read within the last second: one database read per space and second, however many ask. */
-    private final Cache<String, Space> recent = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1))
-            .maximumSize(10_000).build();
     private final Counter playlists;
     private final Counter media;
     private final Counter inits;
@@ -213,7 +208,7 @@ public final class HlsRoutes {
     }
 
     private Space space(String id) {
-        return recent.get(id, spaces::get);
+        return spaces.recent(id);
     }
 
     /**
