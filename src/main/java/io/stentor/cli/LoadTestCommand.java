@@ -80,6 +80,11 @@ public final class LoadTestCommand implements Callable<Integer> {
             + "Repeat for several servers, in the order of --server/--url: each one's figures, and their sum.")
     List<Long> serverPids = new ArrayList<>();
 
+    @Option(names = "--server-heap", description = "With --server-pid (a Stentor server): also measure its live heap "
+            + "after a full GC (jcmd GC.class_histogram) before the first arrival and at the end of the window, and report "
+            + "the growth per connected listener. Pauses the server briefly twice, outside the window.")
+    boolean serverHeap;
+
     @Option(names = "--speak-token", description = "Bearer token of someone on the space's stage: they speak a synthetic tone "
             + "for the whole run (with --server and --space; repeat for several speakers).")
     List<String> speakTokens = new ArrayList<>();
@@ -166,7 +171,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     private LoadReport runHere(List<URI> targets) throws Exception {
         LoadGenerator gen = new LoadGenerator(new LoadGenerator.Plan(targets, listeners, arrivalRate,
                 Duration.ofMillis((long) (warmupSeconds * 1000)), Duration.ofMillis((long) (holdSeconds * 1000)),
-                ClientSockets.sourceAddresses(targets.get(0), sources, sourceOffset), serverPids, join));
+                ClientSockets.sourceAddresses(targets.get(0), sources, sourceOffset), serverPids, join, serverHeap));
         if (child) {
             return gen.run(n -> System.out.println("PROGRESS " + n));
         }
@@ -202,6 +207,9 @@ public final class LoadTestCommand implements Callable<Integer> {
             }
             if (i == 0 && !serverPids.isEmpty()) { // one process measures the servers
                 cmd.addAll(List.of("--server-pid", String.join(",", serverPids.stream().map(String::valueOf).toList())));
+                if (serverHeap) {
+                    cmd.add("--server-heap");
+                }
             }
             if (allowRemote) {
                 cmd.add("--allow-remote");

@@ -24,10 +24,12 @@ public final class LoadGenerator {
      * What to run. {@code targets} are ws://…/listen (media WebSocket) or http://… (any Ogg stream,
      * Icecast too), all of one kind; listener i listens to target {@code i % targets.size()}
      * (several edges of one cluster, round-robin). {@code serverPids}: local server processes whose
-     * CPU and memory to report, in the order of the targets when there is one per target.
+     * CPU and memory to report, in the order of the targets when there is one per target;
+     * {@code serverHeap}: also their live heap after a full collection, before and after the crowd
+     * (see {@link ServerHeap}).
      */
     public record Plan(List<URI> targets, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
-            List<InetAddress> sources, List<Long> serverPids, boolean joinFirst) {
+            List<InetAddress> sources, List<Long> serverPids, boolean joinFirst, boolean serverHeap) {
 
         public Plan {
             targets = List.copyOf(targets);
@@ -39,7 +41,7 @@ public final class LoadGenerator {
 
         public Plan(List<URI> targets, int listeners, double arrivalPerSecond, Duration warmup, Duration hold,
                 List<InetAddress> sources, List<Long> serverPids) {
-            this(targets, listeners, arrivalPerSecond, warmup, hold, sources, serverPids, false);
+            this(targets, listeners, arrivalPerSecond, warmup, hold, sources, serverPids, false, false);
         }
 
         /** One target, at most one server PID (0 = none). */
@@ -126,6 +128,7 @@ public final class LoadGenerator {
              JoinClient joins = plan.joinFirst() ? new JoinClient(origin, spaceOf(first), plan.webSocket(), plan.sources()) : null) {
             double clientCpuStart = ProcessStats.cpuSeconds(ProcessHandle.current().pid());
             long[] rssStart = plan.serverPids().stream().mapToLong(ProcessStats::rssBytes).toArray();
+            long[] heapStart = serverHeap();
             long start = System.nanoTime();
             startNanos = start;
             long lastArrival = start + (long) ((plan.listeners() - 1) / plan.arrivalPerSecond() * 1e9);
@@ -190,6 +193,11 @@ public final class LoadGenerator {
             }
             double clientCores = (ProcessStats.cpuSeconds(ProcessHandle.current().pid()) - clientCpuStart)
                     / ((System.nanoTime() - start) / 1e9);
+            long[] heapEnd = serverHeap(); // the crowd still connected, the window over
+            long[] heapGrowth = new long[heapEnd.length];
+            for (int i = 0; i < heapEnd.length; i++) {
+                heapGrowth[i] = heapEnd[i] < 0 || heapStart[i] < 0 ? -1 : heapEnd[i] - heapStart[i];
+            }
             finished = true;
             connections.close();
             if (joins != null) {
@@ -197,7 +205,7 @@ public final class LoadGenerator {
             }
             int servers = targets.size();
             if (servers == 1) {
-                return report(0, windowSeconds, clientCores, sum(cores), sum(rss), sum(growth));
+                return report(0, windowSeconds, clientCores, sum(cores), sum(rss), sum(growth), sum(heapGrowth));
             }
             // Each target's own server when there is one PID per target; the sum over all of them in the total.
             boolean onePidEach = cores.length == servers && !plan.joinFirst();
@@ -207,9 +215,9 @@ public final class LoadGenerator {
                     continue; // no join was refused: no row for refusals
                 }
                 each.add(report(t, windowSeconds, clientCores, onePidEach ? cores[t] : -1, onePidEach ? rss[t] : -1,
-                        onePidEach ? growth[t] : -1));
+                        onePidEach ? growth[t] : -1, onePidEach ? heapGrowth[t] : -1));
             }
-            return LoadReport.acrossTargets(each, clientCores, sum(cores), sum(rss), sum(growth));
+            return LoadReport.acrossTargets(each, clientCores, sum(cores), sum(rss), sum(growth), sum(heapGrowth));
         }
     }
 
@@ -251,6 +259,11 @@ public final class LoadGenerator {
         return id.group(1);
     }
 
+    /** Each server's live heap after a full collection, when asked for ({@link Plan#serverHeap}); else -1s. */
+    private long[] serverHeap() {
+        return plan.serverPids().stream().mapToLong(pid -> plan.serverHeap() ? ServerHeap.liveBytes(pid) : -1).toArray();
+    }
+
     private double[] serverCpu() {
         return plan.serverPids().stream().mapToDouble(ProcessStats::cpuSeconds).toArray();
     }
@@ -274,7 +287,7 @@ public final class LoadGenerator {
 
     /** The figures of the listeners of target {@code t}. */
     private LoadReport report(int t, double windowSeconds, double clientCores, double serverCores, long serverRss,
-            long serverRssGrowth) {
+            long serverRssGrowth, long serverHeapGrowth) {
         Measurements m = this.m.get(t);
         int joinedCount = 0, failed = 0, closed = 0, starved = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
@@ -326,7 +339,7 @@ public final class LoadGenerator {
                 plan.arrivalPerSecond() * planned / plan.listeners(), windowSeconds, 1, joinedCount, failed, closed, starved,
                 LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), LoadReport.Percentiles.of(admit),
                 m.lastAdmitNanos.get() == 0 ? 0 : (m.lastAdmitNanos.get() - startNanos) / 1e9, waited, proofs,
-                expected, lost, late, worst, median, clientCores, serverCores, serverRss, serverRssGrowth, failures,
+                expected, lost, late, worst, median, clientCores, serverCores, serverRss, serverRssGrowth, serverHeapGrowth, failures,
                 LoadReport.encode(join), LoadReport.encode(lat), LoadReport.encode(admit), List.of());
     }
 

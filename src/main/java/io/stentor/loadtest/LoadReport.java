@@ -22,7 +22,7 @@ public record LoadReport(
         long framesExpected, long framesLost, long framesLate, long worstListenerLost,
         double behindLiveSecondsMedian,
         double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
-        List<String> sampleFailures, String joinHistogram, String latencyHistogram, String admitHistogram,
+        long serverHeapGrowthBytes, List<String> sampleFailures, String joinHistogram, String latencyHistogram, String admitHistogram,
         List<LoadReport> targets) {
 
     public LoadReport {
@@ -69,6 +69,15 @@ public record LoadReport(
         return serverRssGrowthBytes < 0 || joined == 0 ? null : (double) serverRssGrowthBytes / joined;
     }
 
+    /**
+     * Growth of the server's live heap (after a full collection, {@code --server-heap}) per listener
+     * still connected when it was measured.
+     */
+    public Double heapPerListenerBytes() {
+        int connected = joined - closedEarly;
+        return serverHeapGrowthBytes < 0 || connected <= 0 ? null : (double) serverHeapGrowthBytes / connected;
+    }
+
     static String encode(Histogram h) {
         ByteBuffer b = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
         int n = h.encodeIntoCompressedByteBuffer(b);
@@ -89,7 +98,8 @@ public record LoadReport(
         LoadReport total = combine(parts, parts.stream().mapToDouble(LoadReport::clientCpuCores).sum(),
                 parts.stream().mapToDouble(LoadReport::serverCpuCores).max().orElse(-1),
                 parts.stream().mapToLong(LoadReport::serverRssBytes).max().orElse(-1),
-                parts.stream().mapToLong(LoadReport::serverRssGrowthBytes).max().orElse(-1), parts.size(), List.of());
+                parts.stream().mapToLong(LoadReport::serverRssGrowthBytes).max().orElse(-1),
+                parts.stream().mapToLong(LoadReport::serverHeapGrowthBytes).max().orElse(-1), parts.size(), List.of());
         java.util.Map<String, List<LoadReport>> byTarget = new java.util.LinkedHashMap<>();
         parts.forEach(r -> r.targets().forEach(t -> byTarget.computeIfAbsent(t.target(), k -> new ArrayList<>()).add(t)));
         if (byTarget.isEmpty()) {
@@ -97,7 +107,7 @@ public record LoadReport(
         }
         List<LoadReport> targets = byTarget.values().stream().map(LoadReport::merge).toList();
         return combine(targets, total.clientCpuCores(), total.serverCpuCores(), total.serverRssBytes(),
-                total.serverRssGrowthBytes(), parts.size(), targets);
+                total.serverRssGrowthBytes(), total.serverHeapGrowthBytes(), parts.size(), targets);
     }
 
     /**
@@ -105,12 +115,12 @@ public record LoadReport(
      * figures add up; the client's CPU is the process's, measured once.
      */
     public static LoadReport acrossTargets(List<LoadReport> each, double clientCpuCores, double serverCpuCores,
-            long serverRssBytes, long serverRssGrowthBytes) {
-        return combine(each, clientCpuCores, serverCpuCores, serverRssBytes, serverRssGrowthBytes, 1, each);
+            long serverRssBytes, long serverRssGrowthBytes, long serverHeapGrowthBytes) {
+        return combine(each, clientCpuCores, serverCpuCores, serverRssBytes, serverRssGrowthBytes, serverHeapGrowthBytes, 1, each);
     }
 
     private static LoadReport combine(List<LoadReport> parts, double clientCpu, double serverCpu, long serverRss,
-            long serverRssGrowth, int processes, List<LoadReport> targets) {
+            long serverRssGrowth, long serverHeapGrowth, int processes, List<LoadReport> targets) {
         Histogram join = new Histogram(3_600_000_000L, 3);
         Histogram latency = new Histogram(3_600_000_000L, 3);
         Histogram admit = new Histogram(3_600_000_000L, 3);
@@ -143,7 +153,7 @@ public record LoadReport(
         return new LoadReport(target, parts.get(0).tier(), listeners, arrival, parts.get(0).windowSeconds(), processes,
                 joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), Percentiles.of(admit),
                 admitSpan, waited, proofs, expected, lost, late, worst,
-                listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, failures,
+                listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, serverHeapGrowth, failures,
                 encode(join), encode(latency), encode(admit), targets);
     }
 
@@ -185,6 +195,10 @@ public record LoadReport(
             s.append(String.format(Locale.ROOT, "server%s %.2f cores, %.1f%% of a core per 1,000 listeners held, RSS %.0f MiB (grew %.1f KiB per listener)%n",
                     targets.isEmpty() ? "    " : "s   ", serverCpuCores, serverCorePerThousand() == null ? 0 : serverCorePerThousand() * 100,
                     serverRssBytes / 1048576.0, rssPerListenerBytes() == null ? 0 : rssPerListenerBytes() / 1024));
+        }
+        if (heapPerListenerBytes() != null) {
+            s.append(String.format(Locale.ROOT, "heap       %.1f KiB of live server heap per connected listener (after a full GC, "
+                    + "%.1f MiB for %d)%n", heapPerListenerBytes() / 1024, serverHeapGrowthBytes / 1048576.0, joined - closedEarly));
         }
         if (!sampleFailures.isEmpty()) {
             s.append("failures   ").append(String.join("; ", sampleFailures)).append('\n');

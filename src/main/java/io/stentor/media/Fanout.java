@@ -2,6 +2,7 @@ package io.stentor.media;
 
 import io.micrometer.core.instrument.Timer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.util.concurrent.EventExecutor;
@@ -44,6 +45,10 @@ public final class Fanout {
     private final Bytes farewell;
     private final WriteCoalescing coalescing;
     private long published;
+    /** Frames gathered for the next write while coalescing (guarded by this), with when each arrived. */
+    private ByteBuf batch;
+    private int batchFrames;
+    private final long[] batchArrivals = new long[WriteCoalescing.MAX_FRAMES_PER_WRITE];
 
     /**
      * @param maxQueuedFrames frames that may wait in one listener's outbound buffer; beyond that new
@@ -52,8 +57,14 @@ public final class Fanout {
      */
     public Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames,
             int maxQueuedFrames, int maxFramesPerWrite, Bytes preamble, Bytes farewell) {
-        this.maxQueuedFrames = Math.max(maxFramesPerWrite + 1, maxQueuedFrames);
-        this.coalescing = new WriteCoalescing(maxFramesPerWrite);
+        this(stage, serverLatency, onSlowDisconnect, maxBehindFrames, maxQueuedFrames, new WriteCoalescing(maxFramesPerWrite),
+                preamble, farewell);
+    }
+
+    Fanout(MediaStage stage, Timer serverLatency, Runnable onSlowDisconnect, int maxBehindFrames, int maxQueuedFrames,
+            WriteCoalescing coalescing, Bytes preamble, Bytes farewell) {
+        this.maxQueuedFrames = Math.max(coalescing.max() + 1, maxQueuedFrames);
+        this.coalescing = coalescing;
         this.stage = stage;
         this.serverLatency = serverLatency;
         this.onSlowDisconnect = onSlowDisconnect;
@@ -86,18 +97,50 @@ public final class Fanout {
      * Sends {@code frame} to every listener. Takes over the caller's reference: the caller must not
      * release it. {@code arrivalNanos} is when the oldest audio in it reached the server (for the
      * server-added latency histogram), or 0 when not applicable.
+     *
+     * <p>While the coalescing asks for more than one frame per write, frames are gathered here into
+     * one batch buffer (a copy of ~100 bytes per frame, once for all listeners) and the batch is
+     * written to each listener as one buffer: one write per listener per batch, as the bare fan-out
+     * probe does, rather than one pipeline write per frame that only the flush would gather.
      */
-    public void publish(ByteBuf frame, long sequence, long arrivalNanos) {
+    public synchronized void publish(ByteBuf frame, long sequence, long arrivalNanos) {
         stage.in();
         if (++published % 50 == 0) {
             coalescing.adjust(groups.size());
         }
-        boolean flush = sequence % coalescing.framesPerWrite() == 0;
-        for (Group g : groups.values()) {
-            frame.retain(); // one reference per loop task, released by the task
-            g.loop.execute(() -> g.deliver(frame, sequence, arrivalNanos, flush));
+        int n = coalescing.framesPerWrite();
+        boolean due = sequence % n == 0 || batchFrames + 1 >= n;
+        if (batch == null && due) {
+            deliverToAll(frame, 1, new long[] {arrivalNanos});
+            return;
         }
-        frame.release(); // the caller's reference
+        if (batch == null) {
+            batch = ByteBufAllocator.DEFAULT.directBuffer(frame.readableBytes() * n);
+        }
+        batch.writeBytes(frame);
+        frame.release();
+        batchArrivals[batchFrames++] = arrivalNanos;
+        if (due) {
+            sendBatch();
+        }
+    }
+
+    /** Hands the gathered frames to the loops (publisher's lock held). */
+    private void sendBatch() {
+        ByteBuf b = batch;
+        batch = null;
+        long[] arrivals = java.util.Arrays.copyOf(batchArrivals, batchFrames);
+        int frames = batchFrames;
+        batchFrames = 0;
+        deliverToAll(b, frames, arrivals);
+    }
+
+    private void deliverToAll(ByteBuf buf, int frames, long[] arrivals) {
+        for (Group g : groups.values()) {
+            buf.retain(); // one reference per loop task, released by the task
+            g.loop.execute(() -> g.deliver(buf, frames, arrivals));
+        }
+        buf.release(); // the publisher's reference
     }
 
     public int size() {
@@ -118,8 +161,14 @@ public final class Fanout {
         return coalescing.framesPerWrite();
     }
 
-    /** Closes every listener (the space ended), after sending each the {@code goodbye} bytes when given. */
-    public void closeAll(Bytes goodbye) {
+    /**
+     * Closes every listener (the space ended), after sending each what is still gathered and then the
+     * {@code goodbye} bytes when given.
+     */
+    public synchronized void closeAll(Bytes goodbye) {
+        if (batch != null) {
+            sendBatch(); // queued on each loop ahead of the goodbye
+        }
         for (Group g : groups.values()) {
             g.loop.execute(() -> g.closeAll(goodbye));
         }
@@ -163,16 +212,17 @@ public final class Fanout {
             }
         }
 
-        void deliver(ByteBuf frame, long sequence, long arrivalNanos, boolean flush) {
+        /** Writes {@code buf} ({@code frames} frames) to every listener of this loop that can take it. */
+        void deliver(ByteBuf buf, int frames, long[] arrivals) {
             long start = System.nanoTime();
             try {
                 int written = 0;
                 long queuedSum = 0;
+                long limit = (long) buf.readableBytes() / frames * maxQueuedFrames;
                 for (int i = 0; i < listeners.size(); i++) {
                     Listener l = listeners.get(i);
                     Channel ch = l.channel;
-                    boolean first = !l.started;
-                    if (first) {
+                    if (!l.started) {
                         l.started = true;
                         ByteBuf pre = preamble == null ? null : preamble.get();
                         if (pre != null) {
@@ -181,28 +231,30 @@ public final class Fanout {
                     }
                     long queued = queued(ch);
                     queuedSum += queued;
-                    if (ch.isWritable() && queued <= (long) frame.readableBytes() * maxQueuedFrames) {
+                    if (ch.isWritable() && queued <= limit) {
                         // A recycled duplicate: own indexes, shared bytes; the channel releases it once written.
-                        ch.write(frame.retainedDuplicate(), ch.voidPromise());
-                        if (flush || first) {
-                            ch.flush();
-                        }
+                        ch.writeAndFlush(buf.retainedDuplicate(), ch.voidPromise());
                         l.behind = 0;
                         written++;
                     } else {
-                        stage.drop(DropReason.SLOW_LISTENER);
-                        if (++l.behind > maxBehindFrames) {
+                        stage.drop(DropReason.SLOW_LISTENER, frames);
+                        if ((l.behind += frames) > maxBehindFrames) {
                             cutOff(l);
                         }
                     }
                 }
                 queuedBytes = queuedSum;
-                stage.out(written);
-                if (arrivalNanos != 0 && written > 0) {
-                    serverLatency.record(System.nanoTime() - arrivalNanos, TimeUnit.NANOSECONDS);
+                stage.out(written * frames);
+                if (written > 0) {
+                    long now = System.nanoTime();
+                    for (long arrival : arrivals) {
+                        if (arrival != 0) {
+                            serverLatency.record(now - arrival, TimeUnit.NANOSECONDS);
+                        }
+                    }
                 }
             } finally {
-                frame.release(); // this task's reference
+                buf.release(); // this task's reference
                 coalescing.busy(System.nanoTime() - start);
             }
         }

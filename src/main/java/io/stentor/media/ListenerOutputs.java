@@ -83,7 +83,8 @@ public final class ListenerOutputs implements MixOutput {
             byte[] page = liveOgg.audioPage(pagePackets, false);
             pagePackets.clear();
             if (ogg.size() > 0) {
-                ogg.publish(Unpooled.wrappedBuffer(page), pageSeq, arrivalNanos);
+                // A direct buffer: a heap one would be copied into a direct one for every listener's write.
+                ogg.publish(ByteBufAllocator.DEFAULT.directBuffer(page.length).writeBytes(page), pageSeq, arrivalNanos);
             }
         }
     }

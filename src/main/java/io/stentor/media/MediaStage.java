@@ -42,6 +42,10 @@ public final class MediaStage {
         dropped.get(reason).increment();
     }
 
+    public void drop(DropReason reason, int n) {
+        dropped.get(reason).increment(n);
+    }
+
     public double dropped(DropReason reason) {
         return dropped.get(reason).count();
     }

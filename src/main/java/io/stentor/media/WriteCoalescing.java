@@ -13,6 +13,8 @@ final class WriteCoalescing {
 
     static final double RAISE_ABOVE = 0.5; // share of wall time the loops spend writing
     static final double LOWER_BELOW = 0.2;
+    /** The most any setting may ask for (media.max-frames-per-write): 0.5 s of audio. */
+    static final int MAX_FRAMES_PER_WRITE = 25;
 
     private final int max;
     private final LongAdder busyNanos = new LongAdder();
@@ -20,7 +22,17 @@ final class WriteCoalescing {
     private long windowStart = System.nanoTime();
 
     WriteCoalescing(int max) {
-        this.max = Math.max(1, max);
+        this(max, 1);
+    }
+
+    /** Starting at {@code initial} frames per write (tests; a fan-out starts at 1). */
+    WriteCoalescing(int max, int initial) {
+        this.max = Math.clamp(max, 1, MAX_FRAMES_PER_WRITE);
+        this.framesPerWrite = Math.clamp(initial, 1, this.max);
+    }
+
+    int max() {
+        return max;
     }
 
     int framesPerWrite() {

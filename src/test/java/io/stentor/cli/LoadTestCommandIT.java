@@ -153,7 +153,7 @@ class LoadTestCommandIT {
             io.stentor.loadtest.LoadReport r = new io.stentor.loadtest.LoadGenerator(new io.stentor.loadtest.LoadGenerator.Plan(
                     java.util.List.of(java.net.URI.create(ts.baseUrl() + "/spaces/" + id + "/live.opus")), 5, 20,
                     java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(1),
-                    java.util.List.of(java.net.InetAddress.getByName("127.0.0.2")), java.util.List.of(), true)).run(n -> { });
+                    java.util.List.of(java.net.InetAddress.getByName("127.0.0.2")), java.util.List.of(), true, false)).run(n -> { });
             assertThat(r.proofsSolved()).as(r.summary()).isEqualTo(5);
             assertThat(r.admitMillis().count()).isEqualTo(5);
             assertThat(r.joined()).isEqualTo(5);
