@@ -73,6 +73,36 @@ class BadInputTest {
     }
 
     @Test
+    void aBrokenPercentEscapeInTheUrlIs400NotADroppedConnection() throws Exception {
+        for (String target : new String[] {"/api/v1/spaces?state=%ZZ", "/api/v1/spaces/%", "/api/v1/spaces/%E"}) {
+            String response = raw("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(target).startsWith("HTTP/1.1 400");
+            assertThat(response).as(target).contains("\"error\":\"malformed_url\"").doesNotContain("Exception");
+        }
+        assertThat(ts.api().get("/api/v1/spaces?state=live").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDuplicatedFieldIsRefusedRatherThanGuessedAt() {
+        Api.Res r = user.post("/api/v1/spaces", "{\"title\": \"mine\", \"title\": \"theirs\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo("malformed_json");
+        assertThat(r.json().get("message").asText()).contains("title");
+    }
+
+    @Test
+    void anUnpairedSurrogateEscapeIsNotText() {
+        Api.Res r = user.post("/api/v1/spaces", "{\"title\": \"a\\ud800b\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo("invalid_field");
+        assertThat(r.json().get("message").asText()).contains("title");
+        // A pair written as escapes is one character, and fine.
+        Api.Res ok = user.post("/api/v1/spaces", "{\"title\": \"\\ud83c\\udf99 mic\"}");
+        assertThat(ok.status()).as(ok.text()).isEqualTo(201);
+        assertThat(ok.json().at("/space/title").asText()).isEqualTo("🎙 mic");
+    }
+
+    @Test
     void oversizedBodyIs413() {
         String big = "{\"title\": \"" + "a".repeat(10_000) + "\"}";
         Api.Res r = user.post("/api/v1/spaces", big);
