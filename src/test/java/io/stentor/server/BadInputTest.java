@@ -112,6 +112,19 @@ class BadInputTest {
     }
 
     @Test
+    void anOversizedBodyAnnouncedWithExpectContinueGetsTheJson413BeforeSendingIt() throws Exception {
+        // What curl does for a body over 1 MiB: ask first, send only after "100 Continue".
+        String response = raw("POST /api/v1/spaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10000\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+        assertThat(response).contains("\"error\":\"body_too_large\"").contains("4096");
+        // A body within the limit is still invited in.
+        String small = raw("POST /api/v1/spaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}");
+        assertThat(small).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 401");
+    }
+
+    @Test
     void nonJsonContentTypeIs415() {
         Api.Res r = user.send(HttpRequest.newBuilder(URI.create(ts.baseUrl() + "/api/v1/spaces"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
