@@ -258,16 +258,25 @@ class StageRulesIT {
     }
 
     @Test
-    void scheduledSpacesCanBeCancelledAndFollowersAreTold() {
+    void scheduledSpacesCanBeCancelledAndFollowersAreToldLiveButNotThoseWhoUnfollowed() {
         Api.Res r = host.post("/api/v1/spaces", Map.of("title", "Maybe later",
                 "scheduledStart", java.time.Instant.now().plusSeconds(3600).toString()));
         String id = r.json().at("/space/id").asText();
         Api follower = ts.api().registerAndLogin("follower_" + id.substring(0, 4));
+        Api unfollower = ts.api().registerAndLogin("unfollower_" + id.substring(0, 4));
         assertThat(follower.post("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(unfollower.post("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(unfollower.delete("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(host.get("/api/v1/spaces/" + id).json().get("followers").asInt()).isEqualTo(1);
         assertThat(follower.post("/api/v1/spaces/" + id + "/join").error()).isEqualTo("space_not_live");
-        assertThat(host.post("/api/v1/spaces/" + id + "/cancel").json().get("state").asText()).isEqualTo("cancelled");
+        try (EventsClient inbox = new EventsClient(ts.baseUrl(), "/api/v1/me/events", follower.token())) {
+            inbox.awaitType("hello", m -> true);
+            assertThat(host.post("/api/v1/spaces/" + id + "/cancel").json().get("state").asText()).isEqualTo("cancelled");
+            inbox.awaitType("notification", m -> m.at("/notification/kind").asText().equals("space_cancelled"));
+        }
         assertThat(follower.get("/api/v1/me/notifications").json().at("/notifications/0/kind").asText())
                 .isEqualTo("space_cancelled");
+        assertThat(unfollower.get("/api/v1/me/notifications").json().get("notifications")).isEmpty();
         assertThat(host.post("/api/v1/spaces/" + id + "/start").error()).isEqualTo("invalid_transition");
     }
 }
