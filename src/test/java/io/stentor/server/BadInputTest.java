@@ -43,18 +43,12 @@ class BadInputTest {
 
     @Test
     void unknownFieldsAreRejectedByName() {
-        Api.Res r = user.post("/api/v1/spaces", Map.of("title", "x", "colour", "red"));
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("unknown_field");
-        assertThat(r.json().get("message").asText()).contains("colour");
+        assertRefused(user.post("/api/v1/spaces", Map.of("title", "x", "colour", "red")), "unknown_field", "colour");
     }
 
     @Test
     void wrongTypesAreRejectedByField() {
-        Api.Res r = user.post("/api/v1/spaces", "{\"title\": 42}");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("invalid_field");
-        assertThat(r.json().get("message").asText()).contains("title");
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": 42}"), "invalid_field", "title");
 
         Api.Res e = user.post("/api/v1/spaces", Map.of("title", "x", "recordingPolicy", "shout"));
         assertThat(e.status()).isEqualTo(400);
@@ -84,18 +78,12 @@ class BadInputTest {
 
     @Test
     void aDuplicatedFieldIsRefusedRatherThanGuessedAt() {
-        Api.Res r = user.post("/api/v1/spaces", "{\"title\": \"mine\", \"title\": \"theirs\"}");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("malformed_json");
-        assertThat(r.json().get("message").asText()).contains("title");
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": \"mine\", \"title\": \"theirs\"}"), "malformed_json", "title");
     }
 
     @Test
     void anUnpairedSurrogateEscapeIsNotText() {
-        Api.Res r = user.post("/api/v1/spaces", "{\"title\": \"a\\ud800b\"}");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("invalid_field");
-        assertThat(r.json().get("message").asText()).contains("title");
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": \"a\\ud800b\"}"), "invalid_field", "title");
         // A pair written as escapes is one character, and fine.
         Api.Res ok = user.post("/api/v1/spaces", "{\"title\": \"\\ud83c\\udf99 mic\"}");
         assertThat(ok.status()).as(ok.text()).isEqualTo(201);
@@ -199,6 +187,14 @@ class BadInputTest {
             assertThat(read).isEqualTo(-1); // closed by the server, no response
             assertThat(ms).isLessThan(4500);
         }
+    }
+
+    /** A 400 with the given code whose message names what was wrong, and no stack trace. */
+    private static void assertRefused(Api.Res r, String code, String named) {
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo(code);
+        assertThat(r.json().get("message").asText()).contains(named);
+        assertNoStackTrace(r);
     }
 
     private static void assertNoStackTrace(Api.Res r) {
