@@ -35,7 +35,12 @@ final class ConfigOptions {
         }
     }
 
+    /** The config a command runs with: defaults &lt; config file &lt; environment &lt; its flags. */
     static StentorConfig load(CommandSpec spec) {
+        return load(spec, System.getenv());
+    }
+
+    static StentorConfig load(CommandSpec spec, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
         for (Setting s : Settings.ALL) {
             OptionSpec o = spec.findOption(s.flag());
@@ -45,6 +50,6 @@ final class ConfigOptions {
             }
         }
         Path file = spec.findOption("--config").getValue();
-        return ConfigSources.load(file, System.getenv(), flags);
+        return ConfigSources.load(file, env, flags);
     }
 }

@@ -92,12 +92,12 @@ public final class ApiRequest {
         return remote;
     }
 
-    /** The body parsed as JSON into {@code type}: 415 unless it is declared JSON, 400 when malformed. */
     /** Bytes in the request body (0: none sent). */
     public int bodyLength() {
         return body.length;
     }
 
+    /** The body parsed as JSON into {@code type}: 415 unless it is declared JSON, 400 when malformed. */
     public <T> T body(Class<T> type) {
         String ct = headers.get(HttpHeaderNames.CONTENT_TYPE);
         if (ct == null || !ct.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {

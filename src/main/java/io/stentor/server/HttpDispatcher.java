@@ -24,6 +24,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.stentor.account.Caller;
 import io.stentor.error.StentorException;
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -76,9 +78,19 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
         }
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         String method = req.method().name();
-        String path = uri.path();
-        Optional<Router.Match> match = router.match(method, path);
         boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String path;
+        Map<String, List<String>> query;
+        try {
+            // Both decode lazily and throw on a broken escape ("%", "%ZZ"): answer it, do not drop the connection.
+            path = uri.path();
+            query = uri.parameters();
+        } catch (IllegalArgumentException e) {
+            enqueue(ctx, () -> ErrorResponses.of(StentorException.Kind.BAD_REQUEST, "malformed_url",
+                    "The URL is not valid: every '%' must be followed by two hex digits."), "unmatched", method, keepAlive, null);
+            return;
+        }
+        Optional<Router.Match> match = router.match(method, path);
         if (match.isEmpty()) {
             var allowed = router.allowedMethods(path);
             ApiResponse res = allowed.isEmpty()
@@ -97,7 +109,7 @@ final class HttpDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> 
             refuseNow(ctx, refused, route.pattern(), method, keepAlive);
             return;
         }
-        ApiRequest request = new ApiRequest(method, path, match.get().params(), uri.parameters(), req.headers().copy(),
+        ApiRequest request = new ApiRequest(method, path, match.get().params(), query, req.headers().copy(),
                 ByteBufUtil.getBytes(req.content()), (InetSocketAddress) ctx.channel().remoteAddress(), authenticator);
         Router.Precheck precheck = router.precheckOf(route);
         StentorException early = precheck == null ? null : precheck.check(request);

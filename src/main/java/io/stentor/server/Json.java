@@ -1,7 +1,10 @@
 package io.stentor.server;
 
 import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +16,10 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.stentor.error.StentorException;
 import java.io.IOException;
@@ -30,10 +36,12 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
             .enable(EnumFeature.WRITE_ENUMS_TO_LOWERCASE)
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .addModule(new SimpleModule("unicode-text").addDeserializer(String.class, new UnicodeText()))
             .build();
 
     static {
@@ -97,6 +105,40 @@ public final class Json {
                 }
             }
             throw StentorException.badRequest("malformed_json", "The request body could not be read as JSON.");
+        }
+    }
+
+    /**
+     * Text as Jackson reads it, refusing an unpaired surrogate: a "\\ud800" escape is valid JSON but
+     * not Unicode, and would be stored as '?' by a UTF-8 database, or break a client that reads it.
+     */
+    private static final class UnicodeText extends StdScalarDeserializer<String> {
+
+        UnicodeText() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = StringDeserializer.instance.deserialize(p, ctxt);
+            if (text != null && !wellFormed(text)) {
+                String field = p.currentName();
+                throw StentorException.badRequest("invalid_field", (field == null ? "A text value" : "Field '" + field + "'")
+                        + " is not valid Unicode (it has an unpaired surrogate escape such as \\ud800).");
+            }
+            return text;
+        }
+
+        private static boolean wellFormed(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 

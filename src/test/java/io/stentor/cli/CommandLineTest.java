@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stentor.config.Setting;
 import io.stentor.config.Settings;
+import io.stentor.config.StentorConfig;
 import io.stentor.support.Api;
 import io.stentor.support.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +31,29 @@ class CommandLineTest {
             assertThat(out.toString()).contains(s.flag()).contains(s.environmentVariable());
         }
         assertThat(out.toString()).contains("--config");
+    }
+
+    @Test
+    void serveTakesDefaultsThenTheConfigFileThenTheEnvironmentThenItsFlags() throws Exception {
+        Path file = data.resolve("stentor.properties");
+        java.nio.file.Files.writeString(file, "http.port = 9100\nhttp.idle-timeout = 2m\nauth.session-ttl = 7d\n"
+                + "http.max-body-bytes = 2048\n");
+        CommandLine cmd = StentorCommand.commandLine();
+        var serve = cmd.parseArgs("serve", "--config", file.toString(), "--http-max-body-bytes", "4096",
+                "--auth-session-ttl", "30m").subcommand().commandSpec();
+        StentorConfig cfg = ConfigOptions.load(serve, Map.of("STENTOR_HTTP_PORT", "9200", "STENTOR_AUTH_SESSION_TTL", "12h"));
+        assertThat(cfg.http().idleTimeout()).isEqualTo(Duration.ofMinutes(2));   // file over default
+        assertThat(cfg.http().port()).isEqualTo(9200);                            // environment over file
+        assertThat(cfg.auth().sessionTtl()).isEqualTo(Duration.ofMinutes(30));    // flag over environment
+        assertThat(cfg.http().maxBodyBytes()).isEqualTo(4096);                   // flag over file
+        assertThat(cfg.http().headerReadTimeout()).isEqualTo(Duration.ofSeconds(10)); // default
+
+        // A mistake in any source names the setting and stops the command with one line.
+        StringWriter err = new StringWriter();
+        CommandLine bad = StentorCommand.commandLine();
+        bad.setErr(new PrintWriter(err));
+        assertThat(bad.execute("serve", "--http-port", "eighty", "--data-dir", data.toString())).isNotZero();
+        assertThat(err.toString()).contains("http.port").doesNotContain("\tat ");
     }
 
     @Test

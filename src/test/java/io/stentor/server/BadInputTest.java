@@ -43,18 +43,12 @@ class BadInputTest {
 
     @Test
     void unknownFieldsAreRejectedByName() {
-        Api.Res r = user.post("/api/v1/spaces", Map.of("title", "x", "colour", "red"));
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("unknown_field");
-        assertThat(r.json().get("message").asText()).contains("colour");
+        assertRefused(user.post("/api/v1/spaces", Map.of("title", "x", "colour", "red")), "unknown_field", "colour");
     }
 
     @Test
     void wrongTypesAreRejectedByField() {
-        Api.Res r = user.post("/api/v1/spaces", "{\"title\": 42}");
-        assertThat(r.status()).isEqualTo(400);
-        assertThat(r.error()).isEqualTo("invalid_field");
-        assertThat(r.json().get("message").asText()).contains("title");
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": 42}"), "invalid_field", "title");
 
         Api.Res e = user.post("/api/v1/spaces", Map.of("title", "x", "recordingPolicy", "shout"));
         assertThat(e.status()).isEqualTo(400);
@@ -73,12 +67,49 @@ class BadInputTest {
     }
 
     @Test
+    void aBrokenPercentEscapeInTheUrlIs400NotADroppedConnection() throws Exception {
+        for (String target : new String[] {"/api/v1/spaces?state=%ZZ", "/api/v1/spaces/%", "/api/v1/spaces/%E"}) {
+            String response = raw("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(response).as(target).startsWith("HTTP/1.1 400");
+            assertThat(response).as(target).contains("\"error\":\"malformed_url\"").doesNotContain("Exception");
+        }
+        assertThat(ts.api().get("/api/v1/spaces?state=live").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aDuplicatedFieldIsRefusedRatherThanGuessedAt() {
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": \"mine\", \"title\": \"theirs\"}"), "malformed_json", "title");
+    }
+
+    @Test
+    void anUnpairedSurrogateEscapeIsNotText() {
+        assertRefused(user.post("/api/v1/spaces", "{\"title\": \"a\\ud800b\"}"), "invalid_field", "title");
+        // A pair written as escapes is one character, and fine.
+        Api.Res ok = user.post("/api/v1/spaces", "{\"title\": \"\\ud83c\\udf99 mic\"}");
+        assertThat(ok.status()).as(ok.text()).isEqualTo(201);
+        assertThat(ok.json().at("/space/title").asText()).isEqualTo("🎙 mic");
+    }
+
+    @Test
     void oversizedBodyIs413() {
         String big = "{\"title\": \"" + "a".repeat(10_000) + "\"}";
         Api.Res r = user.post("/api/v1/spaces", big);
         assertThat(r.status()).isEqualTo(413);
         assertThat(r.error()).isEqualTo("body_too_large");
         assertThat(ts.api().get("/healthz").status()).isEqualTo(200);
+    }
+
+    @Test
+    void anOversizedBodyAnnouncedWithExpectContinueGetsTheJson413BeforeSendingIt() throws Exception {
+        // What curl does for a body over 1 MiB: ask first, send only after "100 Continue".
+        String response = raw("POST /api/v1/spaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 10000\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(response).startsWith("HTTP/1.1 413").doesNotContain("100 Continue");
+        assertThat(response).contains("\"error\":\"body_too_large\"").contains("4096");
+        // A body within the limit is still invited in.
+        String small = raw("POST /api/v1/spaces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 2\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n{}");
+        assertThat(small).startsWith("HTTP/1.1 100 Continue").contains("HTTP/1.1 401");
     }
 
     @Test
@@ -156,6 +187,14 @@ class BadInputTest {
             assertThat(read).isEqualTo(-1); // closed by the server, no response
             assertThat(ms).isLessThan(4500);
         }
+    }
+
+    /** A 400 with the given code whose message names what was wrong, and no stack trace. */
+    private static void assertRefused(Api.Res r, String code, String named) {
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo(code);
+        assertThat(r.json().get("message").asText()).contains(named);
+        assertNoStackTrace(r);
     }
 
     private static void assertNoStackTrace(Api.Res r) {

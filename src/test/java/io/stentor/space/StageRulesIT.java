@@ -2,9 +2,15 @@ package io.stentor.space;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stentor.cli.StentorCommand;
 import io.stentor.support.Api;
 import io.stentor.support.EventsClient;
 import io.stentor.support.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,12 +22,18 @@ class StageRulesIT {
     static TestServer ts;
     static Api host;
     static Api stranger;
+    static Api admin;
 
     @BeforeAll
-    static void start() {
-        ts = new TestServer(Map.of("space.reactions-per-second", "2"));
+    static void start() throws Exception {
+        Path data = Files.createTempDirectory("stentor-stage-");
+        assertThat(StentorCommand.commandLine().execute("admin", "create-user", "--handle", "stage_admin", "--role", "admin",
+                "--password", "a very long secret", "--data-dir", data.toString(), "--auth-argon2-memory-kib", "1024")).isZero();
+        ts = new TestServer(Map.of("space.reactions-per-second", "2", "data.dir", data.toString()));
         host = ts.api().registerAndLogin("stagehost");
         stranger = ts.api().registerAndLogin("stranger");
+        admin = ts.api().withToken(ts.api().post("/api/v1/auth/tokens",
+                Map.of("handle", "stage_admin", "password", "a very long secret")).json().get("token").asText());
     }
 
     @AfterAll
@@ -52,6 +64,79 @@ class StageRulesIT {
         assertThat(stranger.patch("/api/v1/spaces/" + id, Map.of("title", "mine now")).status()).isEqualTo(403);
         assertThat(ts.api().post("/api/v1/spaces/" + id + "/end").status()).isEqualTo(401);
         assertThat(host.get("/api/v1/spaces/" + id).json().at("/space/state").asText()).isEqualTo("live");
+    }
+
+    @Test
+    void requestsToSpeakQueueInArrivalOrderAndTheHostDeniesOrAccepts() {
+        String id = liveSpace();
+        String p = "_" + id.substring(0, 4);
+        List<Api> askers = new ArrayList<>();
+        for (String name : new String[] {"first", "second", "third"}) {
+            Api u = ts.api().registerAndLogin(name + p);
+            assertThat(u.post("/api/v1/spaces/" + id + "/join").status()).isEqualTo(200);
+            assertThat(u.post("/api/v1/spaces/" + id + "/requests").status()).isEqualTo(204);
+            askers.add(u);
+        }
+        try (EventsClient room = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events", null)) {
+            room.awaitType("snapshot", m -> true);
+            assertThat(queue(id)).containsExactly("first" + p, "second" + p, "third" + p);
+
+            // A listener cannot decide on requests; the host denies the second, the third withdraws.
+            assertThat(askers.get(0).post("/api/v1/spaces/" + id + "/requests/second" + p + "/deny").status()).isEqualTo(403);
+            assertThat(host.post("/api/v1/spaces/" + id + "/requests/second" + p + "/deny").status()).isEqualTo(204);
+            room.awaitType("requests", m -> m.get("change").asText().equals("denied") && m.get("queue").size() == 2);
+            assertThat(host.post("/api/v1/spaces/" + id + "/requests/second" + p + "/deny").error()).isEqualTo("no_request");
+            assertThat(askers.get(2).delete("/api/v1/spaces/" + id + "/requests").status()).isEqualTo(204);
+            assertThat(queue(id)).containsExactly("first" + p);
+
+            // A denied listener may ask again, and goes to the back of the queue.
+            assertThat(askers.get(1).post("/api/v1/spaces/" + id + "/requests").status()).isEqualTo(204);
+            assertThat(queue(id)).containsExactly("first" + p, "second" + p);
+            assertThat(host.post("/api/v1/spaces/" + id + "/requests/first" + p + "/accept").status()).isEqualTo(204);
+            assertThat(queue(id)).containsExactly("second" + p);
+            assertThat(host.get("/api/v1/spaces/" + id).json().at("/stage/1/user/handle").asText()).isEqualTo("first" + p);
+        }
+    }
+
+    @Test
+    void aListenerWhoLeavesNoLongerCounts() {
+        String id = liveSpace();
+        Api fan = ts.api().registerAndLogin("leaver_" + id.substring(0, 4));
+        assertThat(fan.post("/api/v1/spaces/" + id + "/join").status()).isEqualTo(200);
+        assertThat(host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt()).isEqualTo(1);
+        assertThat(fan.get("/api/v1/spaces/" + id).json().at("/you/listening").asBoolean()).isTrue();
+        assertThat(fan.post("/api/v1/spaces/" + id + "/leave").status()).isEqualTo(204);
+        assertThat(host.get("/api/v1/spaces/" + id).json().at("/space/listeners").asInt()).isZero();
+        assertThat(fan.get("/api/v1/spaces/" + id).json().at("/you/listening").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anAdminMayRunAnyonesSpaceAndAStrangerMayNot() {
+        Instant eight = Instant.now().plusSeconds(86_400);
+        String id = host.post("/api/v1/spaces", Map.of("title", "Admin steps in", "scheduledStart", eight.toString()))
+                .json().at("/space/id").asText();
+        String later = eight.plusSeconds(1800).toString();
+        Api.Res refused = stranger.post("/api/v1/spaces/" + id + "/reschedule", Map.of("scheduledStart", later));
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.error()).isEqualTo("not_host");
+        assertThat(stranger.post("/api/v1/spaces/" + id + "/start").status()).isEqualTo(403);
+        assertThat(stranger.post("/api/v1/spaces/" + id + "/cancel").status()).isEqualTo(403);
+        assertThat(host.get("/api/v1/spaces/" + id).json().at("/space/state").asText()).isEqualTo("scheduled");
+
+        Api.Res moved = admin.post("/api/v1/spaces/" + id + "/reschedule", Map.of("scheduledStart", later));
+        assertThat(moved.status()).isEqualTo(200);
+        assertThat(Instant.parse(moved.json().get("scheduledStart").asText())).isEqualTo(Instant.parse(later));
+        assertThat(admin.post("/api/v1/spaces/" + id + "/start").json().get("state").asText()).isEqualTo("live");
+        assertThat(admin.post("/api/v1/spaces/" + id + "/end").json().get("state").asText()).isEqualTo("ended");
+        Api.Res after = host.get("/api/v1/spaces/" + id);
+        assertThat(after.json().at("/space/state").asText()).isEqualTo("ended");
+        assertThat(after.json().at("/space/host/handle").asText()).isEqualTo("stagehost"); // still the host's space
+    }
+
+    private static List<String> queue(String id) {
+        List<String> handles = new ArrayList<>();
+        host.get("/api/v1/spaces/" + id).json().get("requests").forEach(r -> handles.add(r.at("/user/handle").asText()));
+        return handles;
     }
 
     @Test
@@ -173,16 +258,25 @@ class StageRulesIT {
     }
 
     @Test
-    void scheduledSpacesCanBeCancelledAndFollowersAreTold() {
+    void scheduledSpacesCanBeCancelledAndFollowersAreToldLiveButNotThoseWhoUnfollowed() {
         Api.Res r = host.post("/api/v1/spaces", Map.of("title", "Maybe later",
                 "scheduledStart", java.time.Instant.now().plusSeconds(3600).toString()));
         String id = r.json().at("/space/id").asText();
         Api follower = ts.api().registerAndLogin("follower_" + id.substring(0, 4));
+        Api unfollower = ts.api().registerAndLogin("unfollower_" + id.substring(0, 4));
         assertThat(follower.post("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(unfollower.post("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(unfollower.delete("/api/v1/spaces/" + id + "/follow").status()).isEqualTo(204);
+        assertThat(host.get("/api/v1/spaces/" + id).json().get("followers").asInt()).isEqualTo(1);
         assertThat(follower.post("/api/v1/spaces/" + id + "/join").error()).isEqualTo("space_not_live");
-        assertThat(host.post("/api/v1/spaces/" + id + "/cancel").json().get("state").asText()).isEqualTo("cancelled");
+        try (EventsClient inbox = new EventsClient(ts.baseUrl(), "/api/v1/me/events", follower.token())) {
+            inbox.awaitType("hello", m -> true);
+            assertThat(host.post("/api/v1/spaces/" + id + "/cancel").json().get("state").asText()).isEqualTo("cancelled");
+            inbox.awaitType("notification", m -> m.at("/notification/kind").asText().equals("space_cancelled"));
+        }
         assertThat(follower.get("/api/v1/me/notifications").json().at("/notifications/0/kind").asText())
                 .isEqualTo("space_cancelled");
+        assertThat(unfollower.get("/api/v1/me/notifications").json().get("notifications")).isEmpty();
         assertThat(host.post("/api/v1/spaces/" + id + "/start").error()).isEqualTo("invalid_transition");
     }
 }

@@ -92,4 +92,33 @@ class PostgresMigrationIT {
             }
         }
     }
+
+    @Test
+    void readinessSaysTheDatabaseIsDownWhileItIsAwayAndRecoversWhenItReturns() throws Exception {
+        String url = ADMIN_URL.replace("/postgres?", "/" + database + "?");
+        try (TestServer ts = new TestServer(Map.of("db.url", url))) {
+            assertThat(ts.api().get("/readyz").status()).isEqualTo(200);
+            try {
+                admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS false");
+                admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + database + "'");
+                Api.Res down = ts.api().get("/readyz");
+                assertThat(down.status()).isEqualTo(503);
+                assertThat(down.json().get("status").asText()).isEqualTo("unavailable");
+                assertThat(down.json().get("database").asText()).isEqualTo("down");
+                assertThat(down.header("Retry-After")).isNotNull();
+                assertThat(ts.api().get("/healthz").status()).isEqualTo(200); // alive, just not ready
+            } finally {
+                admin("ALTER DATABASE " + database + " ALLOW_CONNECTIONS true");
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> ts.api().get("/readyz").status() == 200);
+            assertThat(ts.api().get("/readyz").json().get("database").asText()).isEqualTo("ok");
+        }
+    }
+
+    private static void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
 }

@@ -15,6 +15,7 @@ import org.awaitility.Awaitility;
 public final class EventsClient implements AutoCloseable {
 
     private final List<JsonNode> messages = new CopyOnWriteArrayList<>();
+    private final List<Long> arrivalNanos = new CopyOnWriteArrayList<>(); // System.nanoTime() of each message, same order
     private final WebSocket socket;
     private volatile boolean closed;
     private volatile int closeCode;
@@ -31,7 +32,9 @@ public final class EventsClient implements AutoCloseable {
                 partial.append(data);
                 if (last) {
                     try {
-                        messages.add(Api.JSON.readTree(partial.toString()));
+                        JsonNode message = Api.JSON.readTree(partial.toString());
+                        arrivalNanos.add(System.nanoTime());
+                        messages.add(message);
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -57,6 +60,17 @@ public final class EventsClient implements AutoCloseable {
 
     public List<JsonNode> messages() {
         return messages;
+    }
+
+    /** When each message of {@code type} arrived ({@link System#nanoTime()}), in order. */
+    public List<Long> arrivalsOf(String type) {
+        List<Long> out = new java.util.ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i).path("type").asText().equals(type)) {
+                out.add(arrivalNanos.get(i));
+            }
+        }
+        return out;
     }
 
     /** Waits (up to 5 s) for a message matching the predicate and returns it. */
