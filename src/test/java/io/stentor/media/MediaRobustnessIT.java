@@ -7,7 +7,6 @@ import io.stentor.support.Api;
 import io.stentor.support.MediaClient;
 import io.stentor.support.TestServer;
 import io.stentor.support.Tones;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -143,6 +142,48 @@ class MediaRobustnessIT {
             await().atMost(Duration.ofSeconds(3)).until(() -> guestMic.closeCode() == 4003);
         }
         host.post("/api/v1/spaces/" + id + "/end");
+
+        // Removed from the space altogether (and blocked), mid-sentence: cut off the same way.
+        String next = liveSpace("Gate again", true);
+        try (MediaClient guestMic = MediaClient.speaker(ts, next, guest.token()).sendTone(660)) {
+            Thread.sleep(300);
+            assertThat(host.post("/api/v1/spaces/" + next + "/blocks", Map.of("handle", "robguest")).status()).isEqualTo(204);
+            await().atMost(Duration.ofSeconds(3)).until(() -> guestMic.closeCode() == 4003);
+            Throwable back = org.assertj.core.api.Assertions.catchThrowable(() -> MediaClient.speaker(ts, next, guest.token()));
+            assertThat(back).as("a blocked user cannot reconnect to speak").isNotNull();
+        }
+        host.delete("/api/v1/spaces/" + next + "/blocks/robguest");
+        host.post("/api/v1/spaces/" + next + "/end");
+    }
+
+    @Test
+    void aSpeakerWhoFallsSilentOrDropsOffNeverStallsTheClock() throws Exception {
+        String id = liveSpace("Clock", true);
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient steady = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient quitter = MediaClient.speaker(ts, id, guest.token()).sendTone(660)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 75);
+            quitter.stopSending(); // falls silent, connection still open
+            Thread.sleep(1000);
+            quitter.abort();       // then vanishes without a close frame
+            int mark = listener.received().size();
+            long markNanos = System.nanoTime();
+            Thread.sleep(2000);
+
+            List<MediaClient.Received> after = listener.received().subList(mark, listener.received().size());
+            double seconds = (System.nanoTime() - markNanos) / 1e9;
+            assertThat(after.size()).as("frames in %.1f s (50 a second is real time)", seconds)
+                    .isGreaterThanOrEqualTo((int) (seconds * 50 * 0.85));
+            for (int i = 1; i < after.size(); i++) {
+                assertThat(after.get(i).sequence()).isEqualTo(after.get(i - 1).sequence() + 1);
+                assertThat((after.get(i).receivedNanos() - after.get(i - 1).receivedNanos()) / 1_000_000)
+                        .as("ms between frames %d and %d", i - 1, i).isLessThan(300);
+            }
+            short[] pcm = listener.decode(0, mark + 10);
+            assertThat(Tones.shareAt(pcm, 0, pcm.length, 440, 15)).as("the other speaker goes on").isGreaterThan(0.8);
+            assertThat(Tones.shareAt(pcm, 0, pcm.length, 660, 15)).as("the one who left is gone").isLessThan(0.05);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
     }
 
     @Test
@@ -160,8 +201,13 @@ class MediaRobustnessIT {
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             // ...and never read again. Its frames pile up, then it is dropped.
-            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500)).until(() ->
+            // (polled often: once cut off, it has 2 s to read its farewell before the server hangs up anyway)
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() ->
                     metric("stentor_media_listeners_disconnected_total\\{reason=\"slow\"} (\\d+)") >= 1);
+            // Reading again, it finds the frames that were queued for it, then the reason it was cut off.
+            stalled.setSoTimeout(5000);
+            byte[] all = stalled.getInputStream().readAllBytes(); // to the server's close: a timeout fails the test
+            assertThat(lastWebSocketFrame(all)).as("the close frame (code, reason)").isEqualTo("4008 too slow: reconnect");
             assertThat(metric("stentor_media_dropped_total\\{reason=\"slow_listener\",stage=\"fanout_ws\"} (\\d+)"))
                     .isGreaterThan(0);
             // The healthy listener got every frame, in order, the whole time.
@@ -170,17 +216,6 @@ class MediaRobustnessIT {
             for (int i = 1; i < got.size(); i++) {
                 assertThat(got.get(i).sequence()).isEqualTo(got.get(i - 1).sequence() + 1);
             }
-            InputStream in = stalled.getInputStream();
-            stalled.setSoTimeout(5000);
-            long read = 0;
-            try {
-                while (in.read(new byte[65536]) >= 0) {
-                    read++;
-                }
-            } catch (java.io.IOException reset) {
-                // closed by the server: what we want
-            }
-            assertThat(read).isGreaterThanOrEqualTo(0);
         }
         host.post("/api/v1/spaces/" + id + "/end");
     }
@@ -188,6 +223,26 @@ class MediaRobustnessIT {
     private static double metric(String regex) {
         Matcher m = Pattern.compile(regex).matcher(ts.api().get("/metrics").text());
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** The last frame a server sent after its HTTP 101 answer: "code reason" if it is a close frame. */
+    private static String lastWebSocketFrame(byte[] stream) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stream);
+        b.position(new String(stream, StandardCharsets.ISO_8859_1).indexOf("\r\n\r\n") + 4);
+        String last = "none";
+        while (b.remaining() >= 2) {
+            int opcode = b.get() & 0x0f;
+            long length = b.get() & 0x7f; // server frames are not masked
+            length = length == 126 ? b.getShort() & 0xffff : length == 127 ? b.getLong() : length;
+            if (length > b.remaining()) {
+                return "cut mid-frame after " + last;
+            }
+            byte[] payload = new byte[(int) length];
+            b.get(payload);
+            last = opcode != 8 ? "opcode " + opcode : ((payload[0] & 0xff) << 8 | (payload[1] & 0xff)) + " "
+                    + new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8);
+        }
+        return last;
     }
 
     private static byte[] header(int seq, byte[] opus) {
