@@ -3,6 +3,7 @@ package io.stentor.media;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stentor.media.ogg.OggOpusReader;
 import io.stentor.media.ogg.OggPacket;
 import io.stentor.support.Api;
@@ -201,8 +202,18 @@ class MediaPlaneIT {
     void speakingLevelsAreSentOnTheEventsChannel() throws Exception {
         String id = liveSpaceWithTwoSpeakers("Levels");
         try (EventsClient room = new EventsClient(ts.baseUrl(), "/api/v1/spaces/" + id + "/events", null);
-             MediaClient a = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+             MediaClient a = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient quiet = MediaClient.speaker(ts, id, guest.token())) {
             room.awaitType("levels", m -> m.at("/levels/mixhost").asDouble() > 0.1);
+            int before = levelMessages(room);
+            Thread.sleep(2000);
+            // Aggregated: a few messages a second, not one per 20 ms frame (that would be 100).
+            assertThat(levelMessages(room) - before).as("levels messages in 2 s").isBetween(4, 16);
+            JsonNode last = room.messages().reversed().stream().filter(m -> m.path("type").asText().equals("levels"))
+                    .findFirst().orElseThrow().get("levels");
+            assertThat(last.get("mixhost").asDouble()).as("the one speaking").isGreaterThan(0.1);
+            assertThat(last.has("mixguest")).as("every connected speaker is listed").isTrue();
+            assertThat(last.get("mixguest").asDouble()).as("the quiet speaker").isLessThan(0.01);
         }
         host.post("/api/v1/spaces/" + id + "/end");
     }
@@ -215,6 +226,10 @@ class MediaPlaneIT {
             }
         }
         return bytes.length;
+    }
+
+    private static int levelMessages(EventsClient room) {
+        return (int) room.messages().stream().filter(m -> m.path("type").asText().equals("levels")).count();
     }
 
     static byte[] readFor(String url, long millis) throws Exception {
