@@ -85,7 +85,8 @@ class RecordingIT {
 
     @Test
     void aHeldReplayIsPrivateUntilPublishedAndCanBeRemoved() throws Exception {
-        try (TestServer ts = new TestServer()) {
+        Path elsewhere = scratch.resolve("elsewhere");
+        try (TestServer ts = new TestServer(Map.of("media.recordings-dir", elsewhere.toString()))) {
             Api host = ts.api().registerAndLogin("holdhost");
             String id = host.post("/api/v1/spaces", Map.of("title", "Held", "recordingPolicy", "hold_until_published"))
                     .json().at("/space/id").asText();
@@ -100,8 +101,8 @@ class RecordingIT {
             assertThat(host.post("/api/v1/spaces/" + id + "/replay/publish").json().get("published").asBoolean()).isTrue();
             assertThat(ts.api().get("/spaces/" + id + "/replay.opus").status()).isEqualTo(200);
 
-            Path file = ts.config().media().recordingsDir().resolve(id + ".opus");
-            assertThat(file).exists();
+            Path file = elsewhere.resolve(id + ".opus");
+            assertThat(file).as("recorded in the configured directory").exists();
             assertThat(host.delete("/api/v1/spaces/" + id + "/replay").status()).isEqualTo(204);
             assertThat(file).doesNotExist();
             assertThat(ts.api().get("/spaces/" + id + "/replay.opus").error()).isEqualTo("no_replay");
