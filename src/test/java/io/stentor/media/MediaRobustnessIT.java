@@ -157,6 +157,25 @@ class MediaRobustnessIT {
     }
 
     @Test
+    void aSpeakerWhoReconnectsReplacesTheOldConnectionAndIsHeardAtOnce() throws Exception {
+        String id = liveSpace("Reconnect", false);
+        try (MediaClient listener = MediaClient.listener(ts, id);
+             MediaClient dropped = MediaClient.speaker(ts, id, host.token()).sendTone(440)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.received().size() >= 50);
+            dropped.stopSending(); // the network went quiet; the old socket still looks open to the server
+            try (MediaClient again = MediaClient.speaker(ts, id, host.token()).sendTone(660)) {
+                await().atMost(Duration.ofSeconds(3)).until(() -> dropped.closeCode() == 4009);
+                int mark = listener.received().size();
+                await().atMost(Duration.ofSeconds(5)).until(() -> listener.received().size() >= mark + 50);
+                short[] pcm = listener.decode(0, mark + 10);
+                assertThat(Tones.shareAt(pcm, 0, pcm.length, 660, 15)).as("the new connection is heard").isGreaterThan(0.8);
+                assertThat(again.closeCode()).as("the new connection stays open").isEqualTo(-1);
+            }
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
     void aSpeakerWhoFallsSilentOrDropsOffNeverStallsTheClock() throws Exception {
         String id = liveSpace("Clock", true);
         try (MediaClient listener = MediaClient.listener(ts, id);
