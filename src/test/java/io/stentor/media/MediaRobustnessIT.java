@@ -210,15 +210,9 @@ class MediaRobustnessIT {
         String id = liveSpace("Slow", false);
         try (MediaClient speaker = MediaClient.speaker(ts, id, host.token()).sendTone(440);
              MediaClient healthy = MediaClient.listener(ts, id);
-             Socket stalled = new Socket()) {
-            stalled.setReceiveBufferSize(2048);
-            stalled.connect(new InetSocketAddress("127.0.0.1", ts.port()));
-            OutputStream out = stalled.getOutputStream();
-            String key = Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
-            out.write(("GET /api/v1/spaces/" + id + "/listen HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
+             Socket stalled = stalledRequest("/api/v1/spaces/" + id + "/listen", "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+                     + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString("0123456789abcdef".getBytes(StandardCharsets.US_ASCII))
+                     + "\r\nSec-WebSocket-Version: 13\r\n")) {
             // ...and never read again. Its frames pile up, then it is dropped.
             // (polled often: once cut off, it has 2 s to read its farewell before the server hangs up anyway)
             await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() ->
@@ -237,6 +231,40 @@ class MediaRobustnessIT {
             }
         }
         host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void anOggListenerThatStopsReadingIsCutOffAndCounted() throws Exception {
+        String id = liveSpace("Slow Ogg", false);
+        double before = metric("stentor_media_listeners_disconnected_total\\{reason=\"slow\"} (\\d+)");
+        try (MediaClient speaker = MediaClient.speaker(ts, id, host.token()).sendTone(440);
+             MediaClient healthy = MediaClient.listener(ts, id);
+             Socket stalled = stalledRequest("/spaces/" + id + "/live.opus", "")) {
+            await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250)).until(() ->
+                    metric("stentor_media_listeners_disconnected_total\\{reason=\"slow\"} (\\d+)") > before);
+            assertThat(metric("stentor_media_dropped_total\\{reason=\"slow_listener\",stage=\"fanout_ogg\"} (\\d+)"))
+                    .isGreaterThan(0);
+            stalled.setSoTimeout(5000);
+            byte[] all = stalled.getInputStream().readAllBytes(); // the server hung up: a timeout fails the test
+            assertThat(new String(all, 0, 15, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 200 OK");
+            List<MediaClient.Received> got = healthy.received();
+            assertThat(got.size()).isGreaterThan(100);
+            for (int i = 1; i < got.size(); i++) {
+                assertThat(got.get(i).sequence()).as("the WebSocket listener lost nothing").isEqualTo(got.get(i - 1).sequence() + 1);
+            }
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    /** A raw connection that sends one GET with these extra header lines, then never reads. */
+    private static Socket stalledRequest(String path, String headers) throws java.io.IOException {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(2048);
+        s.connect(new InetSocketAddress("127.0.0.1", ts.port()));
+        OutputStream out = s.getOutputStream();
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        return s;
     }
 
     private static double metric(String regex) {
