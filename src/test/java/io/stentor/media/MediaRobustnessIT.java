@@ -126,6 +126,10 @@ class MediaRobustnessIT {
             for (String reason : List.of("malformed", "invalid_opus", "oversized", "flood")) {
                 assertThat(m).containsPattern("stentor_media_dropped_total\\{reason=\"" + reason + "\",stage=\"ingest\"} [1-9]");
             }
+            // A message beyond http.max-websocket-frame-bytes is not read at all: the connection closes with 1009.
+            bad.sendRaw(new byte[70_000]);
+            await().atMost(Duration.ofSeconds(3)).until(() -> bad.closeCode() == 1009);
+            assertThat(good.closeCode()).as("the other speaker stays on").isEqualTo(-1);
         }
         host.post("/api/v1/spaces/" + id + "/end");
     }
