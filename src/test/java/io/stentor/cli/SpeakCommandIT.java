@@ -58,12 +58,7 @@ class SpeakCommandIT {
 
     @Test
     void anOggOpusFileIsStreamedInRealTime() throws Exception {
-        Path wav = dir.resolve("tone.wav");
-        Path opus = dir.resolve("tone.opus");
-        Assumptions.assumeTrue(run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav.toString(), "synth", "2", "sine", "660"),
-                "sox is needed to make the test file");
-        Assumptions.assumeTrue(run("opusenc", "--quiet", "--framesize", "20", wav.toString(), opus.toString()),
-                "opusenc is needed to make the test file");
+        Path opus = toneFile("tone", 2, 660);
         String id = live();
         try (MediaClient listener = MediaClient.listener(ts, id)) {
             long start = System.nanoTime();
@@ -81,12 +76,7 @@ class SpeakCommandIT {
 
     @Test
     void aLoopedFileStartsAgainWithoutAGapUntilTheDurationIsUp() throws Exception {
-        Path wav = dir.resolve("second.wav");
-        Path opus = dir.resolve("second.opus");
-        Assumptions.assumeTrue(run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav.toString(), "synth", "1", "sine", "660",
-                "vol", "0.5"), "sox is needed to make the test file");
-        Assumptions.assumeTrue(run("opusenc", "--quiet", "--framesize", "20", wav.toString(), opus.toString()),
-                "opusenc is needed to make the test file");
+        Path opus = toneFile("second", 1, 660);
         String id = live();
         try (MediaClient listener = MediaClient.listener(ts, id)) {
             long start = System.nanoTime();
@@ -141,6 +131,17 @@ class SpeakCommandIT {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("cannot connect").contains("stage");
         host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    /** A mono Ogg Opus file of 20 ms packets holding a half-scale sine tone (made with sox and opusenc). */
+    private Path toneFile(String name, int seconds, double hz) throws Exception {
+        Path wav = dir.resolve(name + ".wav");
+        Path opus = dir.resolve(name + ".opus");
+        Assumptions.assumeTrue(run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav.toString(), "synth",
+                Integer.toString(seconds), "sine", Double.toString(hz), "vol", "0.5"), "sox is needed to make the test file");
+        Assumptions.assumeTrue(run("opusenc", "--quiet", "--framesize", "20", wav.toString(), opus.toString()),
+                "opusenc is needed to make the test file");
+        return opus;
     }
 
     private static boolean run(String... command) throws Exception {
