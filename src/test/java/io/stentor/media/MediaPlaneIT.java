@@ -174,6 +174,7 @@ class MediaPlaneIT {
         double sum = metric(metrics, "stentor_media_server_latency_seconds_sum");
         assertThat(count).isPositive();
         assertThat(sum / count).as("mean server-added latency, s").isBetween(0.0, 0.5);
+        assertThat(metrics).as("the fan-out's current batching").containsPattern("(?m)^stentor_media_flush_frames [1-9]");
         host.post("/api/v1/spaces/" + id + "/end");
     }
 
