@@ -116,7 +116,7 @@ public final class Settings {
             new Setting("media.max-frames-per-write", "4", "Most frames the WebSocket fan-out gathers into one socket "
                     + "write when its event loops are busy (1 = never coalesce)."),
             new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),
-            new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings: at most this much is lost in a crash."),
+            new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings (1-49): a crash loses at most this many plus one, never more than a second."),
             new Setting("media.recordings-dir", "", "Where recordings go; empty means data.dir/recordings."),
             new Setting("media.clock-threads", "0", "Threads running the mixers' 20 ms clocks; 0 means one per CPU."),
             new Setting("role", "origin", "This node's role: origin (mixes live spaces; publishes them on NATS when nats "

@@ -136,7 +136,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("media.max-packet-bytes", 16, 1275), r.integer("media.max-behind-frames", 5, 3000),
                         r.integer("media.max-queued-frames", 2, 500),
                         r.integer("media.max-frames-per-write", 1, 25),
-                        r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 50),
+                        r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 49),
                         r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")
                                 : Path.of(r.string("media.recordings-dir")),
                         r.integer("media.clock-threads", 0, 256),

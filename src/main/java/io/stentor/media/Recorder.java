@@ -20,7 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Records a space's mixed stream to an Ogg Opus file as it happens. Every {@code pageFrames}
  * frames a complete page is handed to the operating system, so a crash of the server loses at
- * most that many frames and leaves a playable file. If the file already exists (the server
+ * most that many frames plus the one held back (never over a second: the setting stops at 49)
+ * and leaves a playable file. If the file already exists (the server
  * restarted while the space was live), recording continues the same Ogg stream after its last
  * page. Not thread-safe: driven by the mixer's tick.
  */

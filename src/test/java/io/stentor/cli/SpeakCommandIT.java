@@ -58,12 +58,7 @@ class SpeakCommandIT {
 
     @Test
     void anOggOpusFileIsStreamedInRealTime() throws Exception {
-        Path wav = dir.resolve("tone.wav");
-        Path opus = dir.resolve("tone.opus");
-        Assumptions.assumeTrue(run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav.toString(), "synth", "2", "sine", "660"),
-                "sox is needed to make the test file");
-        Assumptions.assumeTrue(run("opusenc", "--quiet", "--framesize", "20", wav.toString(), opus.toString()),
-                "opusenc is needed to make the test file");
+        Path opus = toneFile("tone", 2, 660);
         String id = live();
         try (MediaClient listener = MediaClient.listener(ts, id)) {
             long start = System.nanoTime();
@@ -75,6 +70,37 @@ class SpeakCommandIT {
             await().atMost(Duration.ofSeconds(2)).until(() -> listener.received().size() > 100);
             short[] pcm = listener.decode(0, 0);
             assertThat(Tones.shareAt(pcm, 0, pcm.length, 660, 15)).isGreaterThan(0.5);
+        }
+        host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    @Test
+    void aLoopedFileStartsAgainWithoutAGapUntilTheDurationIsUp() throws Exception {
+        Path opus = toneFile("second", 1, 660);
+        String id = live();
+        try (MediaClient listener = MediaClient.listener(ts, id)) {
+            long start = System.nanoTime();
+            int code = StentorCommand.commandLine().execute("speak", "--server", ts.baseUrl(), "--space", id,
+                    "--token", host.token(), "--file", opus.toString(), "--loop", "--duration", "3");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(code).isZero();
+            assertThat(seconds).as("three passes of a one-second file, in real time").isBetween(2.9, 4.5);
+            Thread.sleep(300); // the last frames leave the jitter buffer
+            short[] pcm = listener.decode(0, 0);
+            int firstLoud = -1;
+            int lastLoud = -1;
+            for (int f = 0; f + 960 <= pcm.length; f += 960) {
+                if (Tones.rms(pcm, f, f + 960) > 0.05) {
+                    firstLoud = firstLoud < 0 ? f / 960 : firstLoud;
+                    lastLoud = f / 960;
+                }
+            }
+            assertThat(lastLoud - firstLoud + 1).as("frames of tone heard (the file holds ~50)").isBetween(140, 160);
+            for (int f = firstLoud; f <= lastLoud; f++) {
+                assertThat(Tones.rms(pcm, f * 960, (f + 1) * 960)).as("frame %d: no gap where the file starts again", f)
+                        .isGreaterThan(0.05);
+            }
+            assertThat(Tones.shareAt(pcm, firstLoud * 960, (lastLoud + 1) * 960, 660, 15)).isGreaterThan(0.8);
         }
         host.post("/api/v1/spaces/" + id + "/end");
     }
@@ -105,6 +131,17 @@ class SpeakCommandIT {
                 .isEqualTo(2);
         assertThat(err.toString()).contains("cannot connect").contains("stage");
         host.post("/api/v1/spaces/" + id + "/end");
+    }
+
+    /** A mono Ogg Opus file of 20 ms packets holding a half-scale sine tone (made with sox and opusenc). */
+    private Path toneFile(String name, int seconds, double hz) throws Exception {
+        Path wav = dir.resolve(name + ".wav");
+        Path opus = dir.resolve(name + ".opus");
+        Assumptions.assumeTrue(run("sox", "-n", "-r", "48000", "-c", "1", "-b", "16", wav.toString(), "synth",
+                Integer.toString(seconds), "sine", Double.toString(hz), "vol", "0.5"), "sox is needed to make the test file");
+        Assumptions.assumeTrue(run("opusenc", "--quiet", "--framesize", "20", wav.toString(), opus.toString()),
+                "opusenc is needed to make the test file");
+        return opus;
     }
 
     private static boolean run(String... command) throws Exception {

@@ -26,11 +26,13 @@ public final class MediaClient implements AutoCloseable {
 
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<String> texts = new CopyOnWriteArrayList<>();
+    private final List<Received> sentFrames = new CopyOnWriteArrayList<>();
     private final WebSocket ws;
     private final AtomicBoolean stop = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong sentLate = new java.util.concurrent.atomic.AtomicLong();
     private volatile int closeCode = -1;
+    private volatile long captureClockOffsetMicros;
     private Thread sender;
 
     private MediaClient(String url, String token) {
@@ -115,8 +117,8 @@ public final class MediaClient implements AutoCloseable {
                 }
                 int n = enc.encode(pcm, out);
                 ByteBuffer msg = ByteBuffer.allocate(16 + n).order(ByteOrder.BIG_ENDIAN);
-                msg.put((byte) 1).put((byte) 0).putShort((short) 0).putInt(seq).putLong(System.currentTimeMillis() * 1000)
-                        .put(out, 0, n).flip();
+                long capture = System.currentTimeMillis() * 1000 + captureClockOffsetMicros;
+                msg.put((byte) 1).put((byte) 0).putShort((short) 0).putInt(seq).putLong(capture).put(out, 0, n).flip();
                 long due = start + seq * 20_000_000L;
                 LockSupport.parkNanos(due - System.nanoTime());
                 try {
@@ -130,6 +132,7 @@ public final class MediaClient implements AutoCloseable {
                     if (System.nanoTime() - due > 20_000_000L) {
                         sentLate.incrementAndGet(); // this client was stalled (a frame period or more behind its clock)
                     }
+                    sentFrames.add(new Received(0, seq, capture, java.util.Arrays.copyOf(out, n), System.nanoTime()));
                     ws.sendBinary(msg, true).join();
                     sent.incrementAndGet();
                     if (held != null) {
@@ -147,6 +150,17 @@ public final class MediaClient implements AutoCloseable {
 
     public MediaClient sendTone(double hz) {
         return sendTone(hz, 0.3, Impairment.NONE);
+    }
+
+    /** Stamps the frames {@link #sendTone} sends with a capture clock this far from this machine's (call before it). */
+    public MediaClient captureClockOffset(Duration offset) {
+        captureClockOffsetMicros = offset.toNanos() / 1000;
+        return this;
+    }
+
+    /** The frames {@link #sendTone} sent in order (held-back reordered ones excepted), as the server should forward them. */
+    public List<Received> sentFrames() {
+        return sentFrames;
     }
 
     /** Sends raw bytes as one binary message (for malformed-input tests). */
@@ -201,6 +215,12 @@ public final class MediaClient implements AutoCloseable {
             throw new AssertionError("could not decode what the server sent", e);
         }
         return pcm;
+    }
+
+    /** Drops the connection without a close frame, as a crashed client or a dead network does. */
+    public void abort() {
+        stopSending();
+        ws.abort();
     }
 
     @Override
