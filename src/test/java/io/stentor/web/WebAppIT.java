@@ -71,6 +71,9 @@ class WebAppIT {
         createLiveSpace(host, "Friday night tones");
         waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent > 25",
                 "the host's microphone is encoded and sent");
+        // Alone on stage, the host's page is sent nothing back and plays nothing: never its own voice.
+        waitUntil(host, "window.stentor.framesSent > 75 && window.stentor.analyser !== null", "the host speaks a while");
+        assertThat(host.evaluate("[window.stentor.framesReceived, window.stentor.rms() < 0.001]")).isEqualTo(List.of(0, true));
 
         Page listener = person(); // anonymous
         listener.navigate("/");
@@ -118,6 +121,12 @@ class WebAppIT {
         host.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room.png")).setFullPage(true));
         listener.setViewportSize(390, 844);
         listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room-phone.png")).setFullPage(true));
+
+        // The home page counts the listener in the space's card.
+        Page other = person();
+        other.navigate("/");
+        other.locator("a.card.live", new Page.LocatorOptions().setHasText("Friday night tones"))
+                .filter(new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("🎧 [1-9]\\d* listening"))).waitFor();
     }
 
     @Test
@@ -156,6 +165,16 @@ class WebAppIT {
         listener.navigate(url);
         waitUntil(listener, "window.stentor.connections.listen === 'open'", "the listener is connected");
 
+        // Share: the link is copied, and opens the room for someone else.
+        listener.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        listener.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔗 Share")).click();
+        listener.getByText("Link copied: ").waitFor();
+        String shared = (String) listener.evaluate("navigator.clipboard.readText()");
+        assertThat(shared).isEqualTo(server.baseUrl() + url);
+        Page friend = person();
+        friend.navigate(shared);
+        friend.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Short one")).waitFor();
+
         Locator end = host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone"));
         end.click();
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Yes, end it for everyone")).click();
@@ -164,8 +183,14 @@ class WebAppIT {
         assertThat(listener.locator(".room .badge").first().textContent()).isEqualTo("Ended");
         waitUntil(listener, "window.stentor.mode === 'off' && window.stentor.connections.listen === 'closed'",
                 "the listener stopped its audio and does not reconnect");
-        // The recording becomes a replay player.
-        listener.locator(".replay audio[controls]").waitFor();
+        // The recording becomes a replay player that plays, and the home page lists it under Replays.
+        Locator replay = listener.locator(".replay audio[controls]");
+        replay.waitFor();
+        replay.evaluate("a => a.play()");
+        waitUntil(listener, "document.querySelector('.replay audio').currentTime > 0.5", "the replay plays");
+        listener.navigate("/");
+        listener.locator("section[aria-labelledby=rep-h] .card", new Page.LocatorOptions().setHasText("Short one"))
+                .getByLabel("Replay of Short one").waitFor();
     }
 
     @Test
@@ -254,10 +279,18 @@ class WebAppIT {
     }
 
     @Test
-    void keyboardOnlyHostWithADeniedMicrophoneIsToldWhatToDo() {
+    void keyboardOnlyHostWithADeniedOrMissingMicrophoneIsToldWhatToDo() {
         Page host = person();
-        host.addInitScript("navigator.mediaDevices.getUserMedia = () =>"
-                + " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));");
+        // The microphone as the browser would report it: denied, then missing, then allowed (the fake device).
+        host.addInitScript("""
+                const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+                window.__mic = 'denied';
+                navigator.mediaDevices.getUserMedia = (c) => {
+                  window.__micAsked = c;
+                  if (window.__mic === 'denied') return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+                  if (window.__mic === 'missing') return Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+                  return real(c);
+                };""");
         // Sign up and create a space with the keyboard alone: fields take focus in order, Enter submits.
         host.navigate("/#/signup");
         waitUntil(host, "document.activeElement.id === 'f-handle'", "the first field has the focus");
@@ -280,6 +313,20 @@ class WebAppIT {
         // Still connected to the stage (hearing others), sending nothing.
         waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent === 0"
                 + " && /denied/.test(window.stentor.micError)", "the host stays connected without a microphone");
+        assertThat(host.evaluate("window.__micAsked.audio.echoCancellation")).isEqualTo(true);
+
+        // No microphone at all: said so, differently. Then one is plugged in: "Try again" puts the host on air.
+        host.evaluate("window.__mic = 'missing'");
+        AccessibleWebAppIT.tabTo(host, "Try the microphone again");
+        host.keyboard().press("Enter");
+        host.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("No microphone was found")).waitFor();
+        assertThat(alert.count()).isZero();
+        host.evaluate("window.__mic = 'ok'");
+        AccessibleWebAppIT.tabTo(host, "Try the microphone again");
+        host.keyboard().press("Enter");
+        waitUntil(host, "window.stentor.framesSent > 10 && window.stentor.micError === null", "the host is on air");
+        host.getByText("You are on air").waitFor();
+        assertThat(host.getByRole(AriaRole.ALERT).count()).isZero();
     }
 
     @Test
