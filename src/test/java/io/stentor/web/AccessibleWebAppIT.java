@@ -141,6 +141,10 @@ class AccessibleWebAppIT {
         assertNoSidewaysOverflow(host, "live room, host with a speaker's controls");
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔗 Share")).click();
         assertNoSidewaysOverflow(host, "live room, after Share");
+        // Scrolled down to the host controls, the page header (three rows of buttons here) covers none of them.
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone")).scrollIntoViewIfNeeded();
+        assertThat((Number) host.evaluate("document.querySelector('header.top').getBoundingClientRect().bottom"))
+                .as("px of the screen the header covers").satisfies(px -> assertThat(px.doubleValue()).isLessThanOrEqualTo(0));
         host.screenshot(new Page.ScreenshotOptions().setPath(WebAppIT.SCREENSHOTS.resolve("room-375x667.png")).setFullPage(true));
         guest.locator("li.member[data-handle=phoneguest_with_long_handle]", new Page.LocatorOptions().setHasText("(you)")).waitFor();
         assertNoSidewaysOverflow(guest, "live room, on stage");
