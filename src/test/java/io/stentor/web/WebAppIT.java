@@ -368,6 +368,46 @@ class WebAppIT {
     }
 
     @Test
+    void reconnectDelaysDoubleWithJitterUpToACapAndNeverComeBeforeRetryAfter() {
+        Page page = person();
+        page.navigate("/#/space/no-such-space");
+        // A space that is not there is said so plainly, with a way on.
+        page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Space not found")).waitFor();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("See what is live")).isVisible()).isTrue();
+
+        // The reconnect schedule every socket of the app uses (audio.js Backoff), sampled in the page.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) page.evaluate("""
+                async () => {
+                  const { Backoff, retryAfterMs } = await import('/web/audio.js');
+                  const runs = [];
+                  for (let k = 0; k < 50; k++) {
+                    const b = new Backoff(1000, 30000);
+                    runs.push(Array.from({ length: 8 }, () => b.next()));
+                  }
+                  const b = new Backoff(1000, 30000);
+                  b.next(); b.next(); b.next();
+                  b.reset();
+                  const afterReset = b.next();
+                  const withRetryAfter = Array.from({ length: 20 }, () => new Backoff().next(retryAfterMs('7')));
+                  const httpDate = retryAfterMs(new Date(Date.now() + 60000).toUTCString());
+                  return { runs, afterReset, withRetryAfter, httpDate };
+                }""");
+        List<List<Number>> runs = (List<List<Number>>) r.get("runs");
+        double[] caps = {1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};
+        for (int attempt = 0; attempt < caps.length; attempt++) {
+            int a = attempt;
+            List<Double> delays = runs.stream().map(run -> run.get(a).doubleValue()).toList();
+            assertThat(delays).as("attempt %d: between half the cap and the cap", a)
+                    .allSatisfy(d -> assertThat(d).isBetween(caps[a] / 2, caps[a]));
+            assertThat(delays.stream().distinct().count()).as("attempt %d: jittered, not in lock-step", a).isGreaterThan(40);
+        }
+        assertThat(((Number) r.get("afterReset")).doubleValue()).isBetween(500.0, 1000.0);
+        assertThat((List<Number>) r.get("withRetryAfter")).allSatisfy(d -> assertThat(d.doubleValue()).isBetween(7000.0, 8000.0));
+        assertThat(((Number) r.get("httpDate")).doubleValue()).isBetween(55_000.0, 60_000.0);
+    }
+
+    @Test
     void aListenerWaitsInLineWhenManyJoinAndIsToldPlainlyWhenOnlyASmallAudienceIsLive() {
         java.util.concurrent.atomic.AtomicReference<GuardState> load = new java.util.concurrent.atomic.AtomicReference<>(GuardState.NORMAL);
         try (TestServer busy = new TestServer(Map.of("admission.max-listeners", "1"), load::get)) {
