@@ -436,7 +436,8 @@ class WebAppIT {
             Page offered = page(busy);
             offered.navigate(url);
             waitUntil(offered, "window.stentor.mode === 'fallback' && window.stentor.admission.tier === 'http'"
-                    + " && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src)", "the newcomer gets the HTTP tier");
+                    + " && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src) && " + tone,
+                    "the newcomer gets the HTTP tier and hears the host on it");
 
             // Critical: a newcomer who does not follow the space is told, plainly, that the replay comes later.
             load.set(GuardState.CRITICAL);
