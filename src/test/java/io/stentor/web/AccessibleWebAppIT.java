@@ -7,22 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.CDPSession;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
-import io.stentor.support.TestServer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web app for people who use a keyboard and a screen reader, and on a phone: every control has
@@ -35,33 +27,8 @@ class AccessibleWebAppIT {
     static final Set<String> CONTROLS = Set.of("button", "link", "textbox", "combobox", "checkbox", "radio",
             "slider", "menuitem", "searchbox", "spinbutton", "switch", "tab", "listbox");
 
-    static TestServer server;
-    static Browser browser;
-    final List<BrowserContext> people = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws IOException {
-        Path wav = Files.createTempFile("stentor-mic-", ".wav");
-        Files.write(wav, WebAppIT.toneWav(440, 4));
-        server = new TestServer(Map.of("events.flush-interval", "200ms"));
-        browser = Browser.start(wav);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closePeople() {
-        people.forEach(BrowserContext::close);
-        people.clear();
-    }
+    @RegisterExtension
+    static final ToneRig rig = new ToneRig();
 
     @Test
     void everyControlIsNamedAndTheRoomWorksWithTheKeyboardAlone() {
@@ -153,12 +120,8 @@ class AccessibleWebAppIT {
     // ------------------------------------------------------------------ helpers
 
     Page person(int width, int height) {
-        BrowserContext ctx = browser.newPerson(server.baseUrl());
-        people.add(ctx);
-        Page page = ctx.newPage();
+        Page page = rig.page(rig.server());
         page.setViewportSize(width, height);
-        page.setDefaultTimeout(15_000);
-        page.onPageError(e -> System.out.println("[page error] " + e));
         return page;
     }
 

@@ -18,13 +18,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web app end to end, in headless Chromium against a real server: people sign up, host, speak
@@ -36,33 +33,8 @@ class WebAppIT {
 
     static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-    static TestServer server;
-    static Browser browser;
-    final List<BrowserContext> people = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws IOException {
-        Path wav = Files.createTempFile("stentor-mic-", ".wav");
-        Files.write(wav, toneWav(440, 4));
-        server = new TestServer(Map.of("events.flush-interval", "200ms"));
-        browser = Browser.start(wav);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closePeople() {
-        people.forEach(BrowserContext::close);
-        people.clear();
-    }
+    @RegisterExtension
+    static final ToneRig rig = new ToneRig();
 
     @Test
     void hostSpeaksFromTheMicrophoneAndAListenerHearsTheTone() throws IOException {
@@ -93,7 +65,7 @@ class WebAppIT {
                 "the listener's page plays a 440 Hz tone");
 
         // The server saw it too: the browser's packets passed ingest, and a WebSocket listener is connected.
-        String metrics = server.api().get("/metrics").text();
+        String metrics = rig.server().api().get("/metrics").text();
         assertThat(metric(metrics, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}")).isGreaterThan(25);
         assertThat(metric(metrics, "stentor_media_listeners{tier=\"websocket\"}")).isGreaterThanOrEqualTo(1);
 
@@ -170,7 +142,7 @@ class WebAppIT {
         listener.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔗 Share")).click();
         listener.getByText("Link copied: ").waitFor();
         String shared = (String) listener.evaluate("navigator.clipboard.readText()");
-        assertThat(shared).isEqualTo(server.baseUrl() + url);
+        assertThat(shared).isEqualTo(rig.server().baseUrl() + url);
         Page friend = person();
         friend.navigate(shared);
         friend.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Short one")).waitFor();
@@ -208,7 +180,7 @@ class WebAppIT {
         host.getByLabel("New start").fill(later.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")));
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reschedule")).click();
         host.getByText("Rescheduled; followers are notified.").waitFor();
-        assertThat(Instant.parse(server.api().get("/api/v1/spaces/" + id).json().path("space").path("scheduledStart").asText()))
+        assertThat(Instant.parse(rig.server().api().get("/api/v1/spaces/" + id).json().path("space").path("scheduledStart").asText()))
                 .isEqualTo(later.atZone(ZoneId.systemDefault()).toInstant());
 
         // A follower signs up, logs out and in again, and asks to be reminded from the home page.
@@ -336,10 +308,8 @@ class WebAppIT {
             port = probe.getLocalPort();
         }
         try (TestServer restartable = new TestServer(Map.of("http.port", String.valueOf(port)))) {
-            BrowserContext hostCtx = browser.newPerson(restartable.baseUrl());
-            BrowserContext listenerCtx = browser.newPerson(restartable.baseUrl());
-            people.add(hostCtx);
-            people.add(listenerCtx);
+            BrowserContext hostCtx = rig.person(restartable);
+            BrowserContext listenerCtx = rig.person(restartable);
             Page host = hostCtx.newPage();
             Page listener = listenerCtx.newPage();
             host.setDefaultTimeout(15_000);
@@ -479,22 +449,12 @@ class WebAppIT {
     // ------------------------------------------------------------------ helpers
 
     Page person() {
-        return page(server);
+        return page(rig.server());
     }
 
     /** A new person (their own browser context) on {@code on}, with page errors and console warnings logged. */
     Page page(TestServer on) {
-        BrowserContext ctx = browser.newPerson(on.baseUrl());
-        people.add(ctx);
-        Page page = ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        page.onPageError(e -> System.out.println("[page error] " + e));
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error") || m.type().equals("warning")) {
-                System.out.println("[console " + m.type() + "] " + m.text());
-            }
-        });
-        return page;
+        return rig.page(on);
     }
 
     static void signUp(Page page, String handle, String name) {
