@@ -251,6 +251,38 @@ class WebAppIT {
     }
 
     @Test
+    void aCoHostRunsTheRequestQueueAndTheStageButOnlyTheHostEndsTheSpace() {
+        Page host = person();
+        signUp(host, "chief", "Chief");
+        String url = createLiveSpace(host, "Shared stage");
+        Page dee = person();
+        signUp(dee, "dee", "Dee Cohost");
+        dee.navigate(url);
+        waitUntil(dee, "window.stentor.mode === 'listen'", "Dee listens");
+        host.getByLabel("Invite to the stage").fill("dee");
+        host.getByLabel("Role").selectOption("cohost");
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
+        dee.getByText("You are invited to the stage as co-host.").waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept")).click();
+        assertThat(dee.locator("li.member[data-handle=dee] .role").textContent()).isEqualTo("Co-host");
+
+        Page eve = person();
+        signUp(eve, "eve", "Eve");
+        eve.navigate(url);
+        waitUntil(eve, "window.stentor.mode === 'listen'", "Eve listens");
+        eve.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).click();
+        dee.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Requests to speak (1)")).waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept Eve's request to speak")).click();
+        eve.locator("li.member[data-handle=eve]", new Page.LocatorOptions().setHasText("(you)")).waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Eve")).click();
+        eve.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔇 Muted by a host")).waitFor();
+        // The co-host manages speakers, not the host; and ending the space is the host's alone.
+        assertThat(dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Chief")).count()).isZero();
+        assertThat(dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone")).count()).isZero();
+        assertThat(host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Dee Cohost")).isVisible()).isTrue();
+    }
+
+    @Test
     void keyboardOnlyHostWithADeniedOrMissingMicrophoneIsToldWhatToDo() {
         Page host = person();
         // The microphone as the browser would report it: denied, then missing, then allowed (the fake device).
