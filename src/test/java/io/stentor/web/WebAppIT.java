@@ -214,10 +214,7 @@ class WebAppIT {
         Page host = person();
         signUp(host, "boss", "Boss");
         String url = createLiveSpace(host, "Panel");
-        Page carol = person();
-        signUp(carol, "carol", "Carol");
-        carol.navigate(url);
-        waitUntil(carol, "window.stentor.mode === 'listen'", "Carol listens");
+        Page carol = listenerSignedUp(url, "carol", "Carol");
 
         host.getByLabel("Invite to the stage").fill("carol");
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
@@ -255,10 +252,7 @@ class WebAppIT {
         Page host = person();
         signUp(host, "chief", "Chief");
         String url = createLiveSpace(host, "Shared stage");
-        Page dee = person();
-        signUp(dee, "dee", "Dee Cohost");
-        dee.navigate(url);
-        waitUntil(dee, "window.stentor.mode === 'listen'", "Dee listens");
+        Page dee = listenerSignedUp(url, "dee", "Dee Cohost");
         host.getByLabel("Invite to the stage").fill("dee");
         host.getByLabel("Role").selectOption("cohost");
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
@@ -266,10 +260,7 @@ class WebAppIT {
         dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept")).click();
         assertThat(dee.locator("li.member[data-handle=dee] .role").textContent()).isEqualTo("Co-host");
 
-        Page eve = person();
-        signUp(eve, "eve", "Eve");
-        eve.navigate(url);
-        waitUntil(eve, "window.stentor.mode === 'listen'", "Eve listens");
+        Page eve = listenerSignedUp(url, "eve", "Eve");
         eve.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).click();
         dee.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Requests to speak (1)")).waitFor();
         dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept Eve's request to speak")).click();
@@ -482,6 +473,15 @@ class WebAppIT {
 
     Page person() {
         return page(rig.server());
+    }
+
+    /** A new person who signs up and listens in the room at {@code url}. */
+    Page listenerSignedUp(String url, String handle, String name) {
+        Page page = person();
+        signUp(page, handle, name);
+        page.navigate(url);
+        waitUntil(page, "window.stentor.mode === 'listen'", name + " listens");
+        return page;
     }
 
     /** A new person (their own browser context) on {@code on}, with page errors and console warnings logged. */
