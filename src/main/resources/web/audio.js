@@ -582,7 +582,7 @@ export class RoomAudio {
         r = await this.cb.join(body);
       } catch (e) {
         if (e.status === 403 || e.status === 404 || e.status === 409) return null; // removed, gone, or not live
-        const ms = backoff.next(e.retryAfter ? Number(e.retryAfter) * 1000 : 0);
+        const ms = backoff.next(retryAfterMs(e.retryAfter));
         diag.admission = { state: 'refused', error: e.code || null };
         this.status(`${e.message || 'The server is busy.'} Trying again in ${Math.ceil(ms / 1000)} s…`);
         await new Promise((ok) => setTimeout(ok, ms));
@@ -688,6 +688,7 @@ export class RoomAudio {
     el.autoplay = true;
     el.setAttribute('aria-label', 'Live audio');
     this.fallback = el;
+    if (!this.elementCtx) this.analyse(el); // same origin: the diagnostics can hear what it plays
     let fresh = false;
     const start = async () => {
       if (this.fallback !== el) return;

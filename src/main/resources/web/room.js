@@ -5,7 +5,7 @@
 
 import { api, ApiError, h, replace, notice, toast, act, session, go, initials, fmtTime, fmtDuration, localInput,
   userListeners } from './app.js';
-import { RoomAudio, Backoff, wsUrl, diag, listenerId } from './audio.js';
+import { RoomAudio, Backoff, wsUrl, diag, listenerId, retryAfterMs } from './audio.js';
 
 const REACTIONS = ['👏', '❤️', '😂', '🔥', '💯', '👍', '🙌', '😮', '😢', '🎉'];
 const ROLE_NAMES = { host: 'Host', cohost: 'Co-host', speaker: 'Speaker' };
@@ -95,7 +95,7 @@ class Room {
           if (d.you && d.you.blocked) return this.showRemoved();
           if (d.space.state !== this.space.state) this.event({ type: 'state', change: d.space.state, space: d.space });
         } catch (e) {
-          if (e instanceof ApiError && e.retryAfter) wait = Number(e.retryAfter) * 1000 || 0;
+          if (e instanceof ApiError) wait = retryAfterMs(e.retryAfter);
         }
         this.eventsTimer = setTimeout(connect, backoff.next(wait));
       };

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Route;
 import com.microsoft.playwright.WebSocketRoute;
+import com.microsoft.playwright.options.AriaRole;
 import io.stentor.support.Api;
 import io.stentor.support.MediaClient;
 import io.stentor.support.TestServer;
@@ -81,6 +83,58 @@ class ListenerTiersIT {
                 waitUntil(oldPage, "window.stentor.mode === 'hls' && " + TONE, "without WebCodecs, the HLS tier plays the tone");
                 old.close();
             }
+        }
+    }
+
+    @Test
+    void withoutWebCodecsOrMediaSourceTheOggStreamPlaysInAnAudioElement() throws Exception {
+        try (TestServer ts = new TestServer()) {
+            Api host = ts.api().registerAndLogin("lt_ogg_host");
+            String space = host.post("/api/v1/spaces", Map.of("title", "Old browser")).json().at("/space/id").asText();
+            try (MediaClient mic = MediaClient.speaker(ts, space, host.token()).sendTone(440)) {
+                BrowserContext old = browser.newPerson(ts.baseUrl());
+                // As if the browser had neither WebCodecs nor Media Source Extensions, from before the app loads.
+                old.addInitScript("delete window.AudioDecoder; delete window.AudioEncoder;"
+                        + " delete window.MediaSource; delete window.ManagedMediaSource;");
+                Page page = old.newPage();
+                List<String> requested = new CopyOnWriteArrayList<>();
+                page.onRequest(r -> requested.add(r.url()));
+                page.navigate("/#/space/" + space);
+                waitUntil(page, "window.stentor.mode === 'fallback' && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src)"
+                        + " && !document.querySelector('audio').paused && document.querySelector('audio').currentTime > 1 && " + TONE,
+                        "the Ogg stream plays the speaker's 440 Hz tone in an <audio> element");
+                assertThat(page.getByText("Listening live").isVisible()).isTrue();
+                assertThat(requested).noneMatch(u -> u.contains("hls")).noneMatch(u -> u.contains("/listen?ticket="));
+                old.close();
+            }
+        }
+    }
+
+    @Test
+    void aFullServerSaysSoPlainlyAndAsksAgainNoSoonerThanRetryAfter() throws Exception {
+        // No room for listeners and no places in the waiting room: joins get 503 waiting_room_full, Retry-After: 5.
+        try (TestServer ts = new TestServer(Map.of("admission.max-listeners", "0", "admission.max-waiting", "0"))) {
+            Api host = ts.api().registerAndLogin("lt_fullwait_host");
+            String space = host.post("/api/v1/spaces", Map.of("title", "Packed")).json().at("/space/id").asText();
+            BrowserContext ctx = browser.newPerson(ts.baseUrl());
+            Page page = ctx.newPage();
+            List<Long> joins = new CopyOnWriteArrayList<>();
+            List<String> retryAfter = new CopyOnWriteArrayList<>();
+            page.onResponse(r -> {
+                if (r.url().endsWith("/spaces/" + space + "/join")) {
+                    joins.add(System.nanoTime());
+                    retryAfter.add(r.status() + " " + r.headerValue("retry-after"));
+                }
+            });
+            page.navigate("/#/space/" + space);
+            page.getByRole(AriaRole.STATUS).filter(new Locator.FilterOptions()
+                    .setHasText("the waiting room is full; try again in 5 s. Trying again in")).waitFor();
+            waitUntil(page, "window.stentor.admission.state === 'refused' && window.stentor.admission.error === 'waiting_room_full'",
+                    "the page knows why it is not let in");
+            page.waitForCondition(() -> joins.size() >= 2, new Page.WaitForConditionOptions().setTimeout(15_000));
+            assertThat(retryAfter.get(0)).isEqualTo("503 5");
+            assertThat((joins.get(1) - joins.get(0)) / 1_000_000).as("ms between joins").isGreaterThanOrEqualTo(4_900);
+            ctx.close();
         }
     }
 

@@ -18,13 +18,10 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The web app end to end, in headless Chromium against a real server: people sign up, host, speak
@@ -36,33 +33,8 @@ class WebAppIT {
 
     static final Path SCREENSHOTS = Path.of("target/screenshots");
 
-    static TestServer server;
-    static Browser browser;
-    final List<BrowserContext> people = new ArrayList<>();
-
-    @BeforeAll
-    static void start() throws IOException {
-        Path wav = Files.createTempFile("stentor-mic-", ".wav");
-        Files.write(wav, toneWav(440, 4));
-        server = new TestServer(Map.of("events.flush-interval", "200ms"));
-        browser = Browser.start(wav);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    @AfterEach
-    void closePeople() {
-        people.forEach(BrowserContext::close);
-        people.clear();
-    }
+    @RegisterExtension
+    static final ToneRig rig = new ToneRig();
 
     @Test
     void hostSpeaksFromTheMicrophoneAndAListenerHearsTheTone() throws IOException {
@@ -71,6 +43,9 @@ class WebAppIT {
         createLiveSpace(host, "Friday night tones");
         waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent > 25",
                 "the host's microphone is encoded and sent");
+        // Alone on stage, the host's page is sent nothing back and plays nothing: never its own voice.
+        waitUntil(host, "window.stentor.framesSent > 75 && window.stentor.analyser !== null", "the host speaks a while");
+        assertThat(host.evaluate("[window.stentor.framesReceived, window.stentor.rms() < 0.001]")).isEqualTo(List.of(0, true));
 
         Page listener = person(); // anonymous
         listener.navigate("/");
@@ -90,7 +65,7 @@ class WebAppIT {
                 "the listener's page plays a 440 Hz tone");
 
         // The server saw it too: the browser's packets passed ingest, and a WebSocket listener is connected.
-        String metrics = server.api().get("/metrics").text();
+        String metrics = rig.server().api().get("/metrics").text();
         assertThat(metric(metrics, "stentor_media_packets_total{outcome=\"out\",stage=\"ingest\"}")).isGreaterThan(25);
         assertThat(metric(metrics, "stentor_media_listeners{tier=\"websocket\"}")).isGreaterThanOrEqualTo(1);
 
@@ -118,6 +93,12 @@ class WebAppIT {
         host.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room.png")).setFullPage(true));
         listener.setViewportSize(390, 844);
         listener.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve("room-phone.png")).setFullPage(true));
+
+        // The home page counts the listener in the space's card.
+        Page other = person();
+        other.navigate("/");
+        other.locator("a.card.live", new Page.LocatorOptions().setHasText("Friday night tones"))
+                .filter(new Locator.FilterOptions().setHasText(java.util.regex.Pattern.compile("🎧 [1-9]\\d* listening"))).waitFor();
     }
 
     @Test
@@ -156,6 +137,16 @@ class WebAppIT {
         listener.navigate(url);
         waitUntil(listener, "window.stentor.connections.listen === 'open'", "the listener is connected");
 
+        // Share: the link is copied, and opens the room for someone else.
+        listener.context().grantPermissions(List.of("clipboard-read", "clipboard-write"));
+        listener.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔗 Share")).click();
+        listener.getByText("Link copied: ").waitFor();
+        String shared = (String) listener.evaluate("navigator.clipboard.readText()");
+        assertThat(shared).isEqualTo(rig.server().baseUrl() + url);
+        Page friend = person();
+        friend.navigate(shared);
+        friend.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Short one")).waitFor();
+
         Locator end = host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone"));
         end.click();
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Yes, end it for everyone")).click();
@@ -164,8 +155,14 @@ class WebAppIT {
         assertThat(listener.locator(".room .badge").first().textContent()).isEqualTo("Ended");
         waitUntil(listener, "window.stentor.mode === 'off' && window.stentor.connections.listen === 'closed'",
                 "the listener stopped its audio and does not reconnect");
-        // The recording becomes a replay player.
-        listener.locator(".replay audio[controls]").waitFor();
+        // The recording becomes a replay player that plays, and the home page lists it under Replays.
+        Locator replay = listener.locator(".replay audio[controls]");
+        replay.waitFor();
+        replay.evaluate("a => a.play()");
+        waitUntil(listener, "document.querySelector('.replay audio').currentTime > 0.5", "the replay plays");
+        listener.navigate("/");
+        listener.locator("section[aria-labelledby=rep-h] .card", new Page.LocatorOptions().setHasText("Short one"))
+                .getByLabel("Replay of Short one").waitFor();
     }
 
     @Test
@@ -183,7 +180,7 @@ class WebAppIT {
         host.getByLabel("New start").fill(later.format(DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm")));
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Reschedule")).click();
         host.getByText("Rescheduled; followers are notified.").waitFor();
-        assertThat(Instant.parse(server.api().get("/api/v1/spaces/" + id).json().path("space").path("scheduledStart").asText()))
+        assertThat(Instant.parse(rig.server().api().get("/api/v1/spaces/" + id).json().path("space").path("scheduledStart").asText()))
                 .isEqualTo(later.atZone(ZoneId.systemDefault()).toInstant());
 
         // A follower signs up, logs out and in again, and asks to be reminded from the home page.
@@ -217,10 +214,7 @@ class WebAppIT {
         Page host = person();
         signUp(host, "boss", "Boss");
         String url = createLiveSpace(host, "Panel");
-        Page carol = person();
-        signUp(carol, "carol", "Carol");
-        carol.navigate(url);
-        waitUntil(carol, "window.stentor.mode === 'listen'", "Carol listens");
+        Page carol = listenerSignedUp(url, "carol", "Carol");
 
         host.getByLabel("Invite to the stage").fill("carol");
         host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
@@ -254,10 +248,44 @@ class WebAppIT {
     }
 
     @Test
-    void keyboardOnlyHostWithADeniedMicrophoneIsToldWhatToDo() {
+    void aCoHostRunsTheRequestQueueAndTheStageButOnlyTheHostEndsTheSpace() {
         Page host = person();
-        host.addInitScript("navigator.mediaDevices.getUserMedia = () =>"
-                + " Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));");
+        signUp(host, "chief", "Chief");
+        String url = createLiveSpace(host, "Shared stage");
+        Page dee = listenerSignedUp(url, "dee", "Dee Cohost");
+        host.getByLabel("Invite to the stage").fill("dee");
+        host.getByLabel("Role").selectOption("cohost");
+        host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Invite").setExact(true)).click();
+        dee.getByText("You are invited to the stage as co-host.").waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept")).click();
+        assertThat(dee.locator("li.member[data-handle=dee] .role").textContent()).isEqualTo("Co-host");
+
+        Page eve = listenerSignedUp(url, "eve", "Eve");
+        eve.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("✋ Request to speak")).click();
+        dee.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Requests to speak (1)")).waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Accept Eve's request to speak")).click();
+        eve.locator("li.member[data-handle=eve]", new Page.LocatorOptions().setHasText("(you)")).waitFor();
+        dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Eve")).click();
+        eve.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("🔇 Muted by a host")).waitFor();
+        // The co-host manages speakers, not the host; and ending the space is the host's alone.
+        assertThat(dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Chief")).count()).isZero();
+        assertThat(dee.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("End the space for everyone")).count()).isZero();
+        assertThat(host.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Mute Dee Cohost")).isVisible()).isTrue();
+    }
+
+    @Test
+    void keyboardOnlyHostWithADeniedOrMissingMicrophoneIsToldWhatToDo() {
+        Page host = person();
+        // The microphone as the browser would report it: denied, then missing, then allowed (the fake device).
+        host.addInitScript("""
+                const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+                window.__mic = 'denied';
+                navigator.mediaDevices.getUserMedia = (c) => {
+                  window.__micAsked = c;
+                  if (window.__mic === 'denied') return Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+                  if (window.__mic === 'missing') return Promise.reject(new DOMException('Requested device not found', 'NotFoundError'));
+                  return real(c);
+                };""");
         // Sign up and create a space with the keyboard alone: fields take focus in order, Enter submits.
         host.navigate("/#/signup");
         waitUntil(host, "document.activeElement.id === 'f-handle'", "the first field has the focus");
@@ -280,6 +308,20 @@ class WebAppIT {
         // Still connected to the stage (hearing others), sending nothing.
         waitUntil(host, "window.stentor.connections.speak === 'open' && window.stentor.framesSent === 0"
                 + " && /denied/.test(window.stentor.micError)", "the host stays connected without a microphone");
+        assertThat(host.evaluate("window.__micAsked.audio.echoCancellation")).isEqualTo(true);
+
+        // No microphone at all: said so, differently. Then one is plugged in: "Try again" puts the host on air.
+        host.evaluate("window.__mic = 'missing'");
+        AccessibleWebAppIT.tabTo(host, "Try the microphone again");
+        host.keyboard().press("Enter");
+        host.getByRole(AriaRole.ALERT).filter(new Locator.FilterOptions().setHasText("No microphone was found")).waitFor();
+        assertThat(alert.count()).isZero();
+        host.evaluate("window.__mic = 'ok'");
+        AccessibleWebAppIT.tabTo(host, "Try the microphone again");
+        host.keyboard().press("Enter");
+        waitUntil(host, "window.stentor.framesSent > 10 && window.stentor.micError === null", "the host is on air");
+        host.getByText("You are on air").waitFor();
+        assertThat(host.getByRole(AriaRole.ALERT).count()).isZero();
     }
 
     @Test
@@ -289,10 +331,8 @@ class WebAppIT {
             port = probe.getLocalPort();
         }
         try (TestServer restartable = new TestServer(Map.of("http.port", String.valueOf(port)))) {
-            BrowserContext hostCtx = browser.newPerson(restartable.baseUrl());
-            BrowserContext listenerCtx = browser.newPerson(restartable.baseUrl());
-            people.add(hostCtx);
-            people.add(listenerCtx);
+            BrowserContext hostCtx = rig.person(restartable);
+            BrowserContext listenerCtx = rig.person(restartable);
             Page host = hostCtx.newPage();
             Page listener = listenerCtx.newPage();
             host.setDefaultTimeout(15_000);
@@ -318,6 +358,46 @@ class WebAppIT {
             waitUntil(listener, "window.stentor.framesDecoded > " + (decoded + 50) + " && " + tone,
                     "the listener hears the host again");
         }
+    }
+
+    @Test
+    void reconnectDelaysDoubleWithJitterUpToACapAndNeverComeBeforeRetryAfter() {
+        Page page = person();
+        page.navigate("/#/space/no-such-space");
+        // A space that is not there is said so plainly, with a way on.
+        page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Space not found")).waitFor();
+        assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("See what is live")).isVisible()).isTrue();
+
+        // The reconnect schedule every socket of the app uses (audio.js Backoff), sampled in the page.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) page.evaluate("""
+                async () => {
+                  const { Backoff, retryAfterMs } = await import('/web/audio.js');
+                  const runs = [];
+                  for (let k = 0; k < 50; k++) {
+                    const b = new Backoff(1000, 30000);
+                    runs.push(Array.from({ length: 8 }, () => b.next()));
+                  }
+                  const b = new Backoff(1000, 30000);
+                  b.next(); b.next(); b.next();
+                  b.reset();
+                  const afterReset = b.next();
+                  const withRetryAfter = Array.from({ length: 20 }, () => new Backoff().next(retryAfterMs('7')));
+                  const httpDate = retryAfterMs(new Date(Date.now() + 60000).toUTCString());
+                  return { runs, afterReset, withRetryAfter, httpDate };
+                }""");
+        List<List<Number>> runs = (List<List<Number>>) r.get("runs");
+        double[] caps = {1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000};
+        for (int attempt = 0; attempt < caps.length; attempt++) {
+            int a = attempt;
+            List<Double> delays = runs.stream().map(run -> run.get(a).doubleValue()).toList();
+            assertThat(delays).as("attempt %d: between half the cap and the cap", a)
+                    .allSatisfy(d -> assertThat(d).isBetween(caps[a] / 2, caps[a]));
+            assertThat(delays.stream().distinct().count()).as("attempt %d: jittered, not in lock-step", a).isGreaterThan(40);
+        }
+        assertThat(((Number) r.get("afterReset")).doubleValue()).isBetween(500.0, 1000.0);
+        assertThat((List<Number>) r.get("withRetryAfter")).allSatisfy(d -> assertThat(d.doubleValue()).isBetween(7000.0, 8000.0));
+        assertThat(((Number) r.get("httpDate")).doubleValue()).isBetween(55_000.0, 60_000.0);
     }
 
     @Test
@@ -349,7 +429,8 @@ class WebAppIT {
             Page offered = page(busy);
             offered.navigate(url);
             waitUntil(offered, "window.stentor.mode === 'fallback' && window.stentor.admission.tier === 'http'"
-                    + " && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src)", "the newcomer gets the HTTP tier");
+                    + " && /\\/live\\.opus\\?ticket=/.test(document.querySelector('audio').src) && " + tone,
+                    "the newcomer gets the HTTP tier and hears the host on it");
 
             // Critical: a newcomer who does not follow the space is told, plainly, that the replay comes later.
             load.set(GuardState.CRITICAL);
@@ -391,22 +472,21 @@ class WebAppIT {
     // ------------------------------------------------------------------ helpers
 
     Page person() {
-        return page(server);
+        return page(rig.server());
+    }
+
+    /** A new person who signs up and listens in the room at {@code url}. */
+    Page listenerSignedUp(String url, String handle, String name) {
+        Page page = person();
+        signUp(page, handle, name);
+        page.navigate(url);
+        waitUntil(page, "window.stentor.mode === 'listen'", name + " listens");
+        return page;
     }
 
     /** A new person (their own browser context) on {@code on}, with page errors and console warnings logged. */
     Page page(TestServer on) {
-        BrowserContext ctx = browser.newPerson(on.baseUrl());
-        people.add(ctx);
-        Page page = ctx.newPage();
-        page.setDefaultTimeout(15_000);
-        page.onPageError(e -> System.out.println("[page error] " + e));
-        page.onConsoleMessage(m -> {
-            if (m.type().equals("error") || m.type().equals("warning")) {
-                System.out.println("[console " + m.type() + "] " + m.text());
-            }
-        });
-        return page;
+        return rig.page(on);
     }
 
     static void signUp(Page page, String handle, String name) {
