@@ -117,7 +117,7 @@ public final class Fanout {
         if (batch == null) {
             batch = ByteBufAllocator.DEFAULT.directBuffer(frame.readableBytes() * n);
         }
-        batch.writeBytes(frame);
+        batch.writeBytes(frame, frame.readerIndex(), frame.readableBytes()); // leaves the frame's indexes alone
         frame.release();
         batchArrivals[batchFrames++] = arrivalNanos;
         if (due) {
