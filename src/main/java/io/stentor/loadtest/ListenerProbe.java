@@ -23,6 +23,8 @@ final class ListenerProbe {
     long frames;
     long framesInWindow;
     long lateInWindow;
+    /** Frames skipped in the sequence inside the window: never arrived (coalesced writes at the window's edges are not gaps). */
+    long gapsInWindow;
 
     // HTTP/Ogg tier: the granule position reached just before the window, and the last one inside it
     long bytes;

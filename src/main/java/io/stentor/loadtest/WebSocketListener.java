@@ -73,6 +73,9 @@ final class WebSocketListener extends ProbeHandler<WebSocketFrame> {
                 }
                 return;
             }
+            if (counted) {
+                probe.gapsInWindow += gap;
+            }
         }
         probe.sequenceStarted = true;
         probe.nextSequence = seq + 1;

@@ -41,6 +41,16 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void framesThatNeverCameAreCountedAsLost() throws Exception {
+        try (StubStreamServer stub = new StubStreamServer(true, 20, 0, 10)) {
+            LoadReport r = run(URI.create("ws://127.0.0.1:" + stub.port() + "/listen"), 20);
+            assertThat(r.joined()).isEqualTo(20);
+            assertThat(r.lostRatio()).isCloseTo(0.1, offset(0.03));
+            assertThat(r.framesLate()).isZero();
+        }
+    }
+
+    @Test
     void itTellsARealTimeOggStreamFromASlowOne() throws Exception {
         try (StubStreamServer good = new StubStreamServer(false, 20, 0);
              StubStreamServer slow = new StubStreamServer(false, 40, 0)) {

@@ -29,7 +29,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A deliberately simple stream server with known behaviour, to check the load generator against:
  * it sends one 20 ms frame of audio every {@code periodMillis} (20 = real time, 40 = half speed),
- * stamped as captured {@code delayMillis} before it is sent.
+ * stamped as captured {@code delayMillis} before it is sent; with {@code loseEvery} n > 0, every
+ * n-th frame of the WebSocket stream is never sent (a gap in its sequence numbers).
  */
 final class StubStreamServer implements AutoCloseable {
 
@@ -40,13 +41,17 @@ final class StubStreamServer implements AutoCloseable {
     private final Channel server;
 
     StubStreamServer(boolean webSocket, int periodMillis, int delayMillis) throws InterruptedException {
+        this(webSocket, periodMillis, delayMillis, 0);
+    }
+
+    StubStreamServer(boolean webSocket, int periodMillis, int delayMillis, int loseEvery) throws InterruptedException {
         server = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (webSocket) {
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(65536),
-                                    new WebSocketServerProtocolHandler("/listen"), new WsSender(periodMillis, delayMillis));
+                                    new WebSocketServerProtocolHandler("/listen"), new WsSender(periodMillis, delayMillis, loseEvery));
                         } else {
                             ch.pipeline().addLast(new HttpServerCodec(), new OggSender(periodMillis));
                         }
@@ -67,17 +72,23 @@ final class StubStreamServer implements AutoCloseable {
     private static final class WsSender extends ChannelInboundHandlerAdapter {
         private final int period;
         private final int delay;
+        private final int loseEvery;
         private int seq;
 
-        WsSender(int period, int delay) {
+        WsSender(int period, int delay, int loseEvery) {
             this.period = period;
             this.delay = delay;
+            this.loseEvery = loseEvery;
         }
 
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                 ctx.executor().scheduleAtFixedRate(() -> {
+                    if (loseEvery > 0 && seq % loseEvery == loseEvery - 1) {
+                        seq++; // this frame is lost: its sequence number is skipped
+                        return;
+                    }
                     ByteBuf b = Unpooled.buffer(16 + SILENCE.length);
                     b.writeByte(1).writeByte(0).writeShort(0).writeInt(seq++)
                             .writeLong(System.currentTimeMillis() * 1000 - delay * 1000L).writeBytes(SILENCE);
