@@ -113,8 +113,8 @@ public final class Settings {
             new Setting("media.max-behind-frames", "250", "Frames a listener may miss in a row (socket full) before it is disconnected."),
             new Setting("media.max-queued-frames", "10", "Frames that may wait unsent for one listener; beyond that "
                     + "it loses frames, so its delay stays bounded (10 = 200 ms)."),
-            new Setting("media.max-frames-per-write", "4", "Most frames the WebSocket fan-out gathers into one socket "
-                    + "write when its event loops are busy (1 = never coalesce)."),
+            new Setting("media.max-frames-per-write", "6", "Most frames the WebSocket fan-out gathers into one socket "
+                    + "write when its event loops are busy (1 = never coalesce; 6 = at most 120 ms more latency)."),
             new Setting("media.ogg-page-frames", "5", "Frames per Ogg page on the HTTP stream (5 = a write every 100 ms)."),
             new Setting("media.recorder-page-frames", "25", "Frames per Ogg page in recordings (1-49): a crash loses at most this many plus one, never more than a second."),
             new Setting("media.recordings-dir", "", "Where recordings go; empty means data.dir/recordings."),

@@ -21,9 +21,9 @@ public final class Router {
     }
 
     /** A registered route; exactly one of {@code handler} and {@code socket} is set. */
-    public record Route(String method, String pattern, Handler handler, WebSocketEndpoint socket) {
-        String[] segments() {
-            return pattern.substring(1).split("/", -1);
+    public record Route(String method, String pattern, Handler handler, WebSocketEndpoint socket, String[] segments) {
+        Route(String method, String pattern, Handler handler, WebSocketEndpoint socket) {
+            this(method, pattern, handler, socket, pattern.substring(1).split("/", -1)); // split once, not per request
         }
     }
 
@@ -105,14 +105,15 @@ public final class Router {
 
     /** The route for this method and path; literal segments win over parameters. */
     public Optional<Match> match(String method, String path) {
+        String[] got = segmentsOf(path);
         Match best = null;
         int bestLiterals = -1;
         for (Route r : routes) {
-            if (!r.method().equals(method)) {
+            if (!r.method().equals(method) || got == null || r.segments().length != got.length) {
                 continue;
             }
             Map<String, String> params = new HashMap<>();
-            int literals = matchPath(r, path, params);
+            int literals = matchPath(r, got, params);
             if (literals > bestLiterals) {
                 best = new Match(r, params);
                 bestLiterals = literals;
@@ -124,21 +125,23 @@ public final class Router {
     /** Methods that do have a route at this path (for 405 and its Allow header). */
     public Set<String> allowedMethods(String path) {
         Set<String> out = new TreeSet<>();
+        String[] got = segmentsOf(path);
         for (Route r : routes) {
-            if (matchPath(r, path, new HashMap<>()) >= 0) {
+            if (got != null && matchPath(r, got, new HashMap<>()) >= 0) {
                 out.add(r.method());
             }
         }
         return out;
     }
 
+    /** A path's segments, or null when it does not start with '/'. */
+    private static String[] segmentsOf(String path) {
+        return path.startsWith("/") ? path.substring(1).split("/", -1) : null;
+    }
+
     /** Number of literal segments matched, or -1 when the path does not fit. */
-    private static int matchPath(Route r, String path, Map<String, String> params) {
-        if (!path.startsWith("/")) {
-            return -1;
-        }
+    private static int matchPath(Route r, String[] got, Map<String, String> params) {
         String[] want = r.segments();
-        String[] got = path.substring(1).split("/", -1);
         if (want.length != got.length) {
             return -1;
         }
