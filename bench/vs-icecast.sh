@@ -111,7 +111,9 @@ sleep 3
 
 run() { # name url pid listeners
   local name=$1 url=$2 pid=$3 n=$4
+  # One client process per 6,000 listeners: one process reading more saturates a core of its own.
   "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" loadtest --url "$url" --listeners "$n" \
+    --processes $(( (n + 5999) / 6000 )) \
     --arrival-rate "$ARRIVAL" --warmup 3 --hold "$HOLD" --server-pid "$pid" --json "$WORK/$name-$n.json" \
     > "$WORK/log/loadtest-$name-$n.log" 2>&1 || echo "vs-icecast: $name at $n failed (see $WORK/log)" >&2
   sleep 2

@@ -6,11 +6,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,6 +14,8 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -30,7 +28,7 @@ final class ListenerConnections implements AutoCloseable {
 
     private final ClientSockets sockets;
     private final List<InetAddress> sources;
-    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+    private final Queue<Channel> channels = new ConcurrentLinkedQueue<>();
     private final List<HlsPlayer> players = new CopyOnWriteArrayList<>();
     private final List<HttpClient> hlsClients = new ArrayList<>(); // guarded by this
 
@@ -102,12 +100,8 @@ final class ListenerConnections implements AutoCloseable {
     private void connect(int i, URI target, boolean webSocket, ListenerProbe probe, Measurements m) {
         ChannelFuture f = sockets.connect(new InetSocketAddress(target.getHost(), ClientSockets.port(target)), i, ch -> {
             if (webSocket) {
-                ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                        new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                .webSocketUri(target).version(WebSocketVersion.V13)
-                                .maxFramePayloadLength(65536).handleCloseFrames(false)
-                                .handshakeTimeoutMillis(30_000).build()),
-                        new WebSocketListener(probe, m));
+                WebSocketListener listener = new WebSocketListener(probe, m);
+                ch.pipeline().addLast(new WebSocketUpgrade(target, probe, listener), listener);
             } else {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpStreamListener(probe, m));
             }

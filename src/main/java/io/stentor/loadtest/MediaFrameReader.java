@@ -9,7 +9,7 @@ import java.util.List;
  * A lean reader of the server's WebSocket frames for simulated listeners: it reads each media
  * message's sequence number and capture time straight from the bytes, without building frame
  * objects, so one client process can follow tens of thousands of listeners. Server frames are
- * never masked. Installed in place of Netty's decoder once the handshake is done.
+ * never masked. Takes over from {@link WebSocketUpgrade} once the server has answered 101.
  */
 final class MediaFrameReader extends ByteToMessageDecoder {
 

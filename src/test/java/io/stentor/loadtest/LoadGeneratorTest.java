@@ -75,6 +75,28 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aRefusedUpgradeFailsTheListenerWithItsStatusAndErrorCode() throws Exception {
+        try (java.net.ServerSocket refusing = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofPlatform().daemon().start(() -> {
+                String body = "{\"error\":\"websocket_full\",\"message\":\"Full.\"}";
+                while (!refusing.isClosed()) {
+                    try (java.net.Socket s = refusing.accept()) {
+                        s.getInputStream().read(new byte[4096]);
+                        s.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    } catch (java.io.IOException closed) {
+                        return;
+                    }
+                }
+            });
+            LoadReport r = run(URI.create("ws://127.0.0.1:" + refusing.getLocalPort() + "/listen"), 5);
+            assertThat(r.joined()).isZero();
+            assertThat(r.failed()).isEqualTo(5);
+            assertThat(r.sampleFailures()).contains("HTTP 503 websocket_full");
+        }
+    }
+
+    @Test
     void remoteTargetsAreRefusedUnlessAllowed() {
         assertThatThrownBy(() -> ClientSockets.checkTarget(URI.create("http://93.184.216.34/x"), false))
                 .hasMessageContaining("--allow-remote");
