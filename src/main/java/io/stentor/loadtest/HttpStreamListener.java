@@ -23,6 +23,7 @@ final class HttpStreamListener extends ProbeHandler<HttpObject> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
         if (msg instanceof HttpResponse res) {
+            probe.answered(m);
             if (res.status().code() != 200) {
                 probe.failed = true;
                 probe.failure = "HTTP " + res.status().code();

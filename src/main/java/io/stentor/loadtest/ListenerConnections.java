@@ -39,6 +39,7 @@ final class ListenerConnections implements AutoCloseable {
 
     /** Opens listener number {@code i} of tier {@code tier} ({@code ws}, {@code http} or {@code hls}) on {@code target}. */
     void open(int i, URI target, String tier, ListenerProbe probe, Measurements m) {
+        probe.opening(m);
         switch (tier) {
             case "hls" -> play(i, target, probe, m);
             default -> connect(i, target, tier.equals("ws"), probe, m);
@@ -78,6 +79,9 @@ final class ListenerConnections implements AutoCloseable {
         players.add(new HlsPlayer(hlsClient(i), base, new HlsPlayer.Observer() {
             @Override
             public void part(long arrivalNanos, double seconds, double latencyMillis) {
+                if (!probe.joined) {
+                    probe.answered(m);
+                }
                 probe.joined = true;
                 probe.audioArrived(arrivalNanos, m);
                 if (m.inWindow(arrivalNanos)) {
@@ -101,7 +105,7 @@ final class ListenerConnections implements AutoCloseable {
         ChannelFuture f = sockets.connect(new InetSocketAddress(target.getHost(), ClientSockets.port(target)), i, ch -> {
             if (webSocket) {
                 WebSocketListener listener = new WebSocketListener(probe, m);
-                ch.pipeline().addLast(new WebSocketUpgrade(target, probe, listener), listener);
+                ch.pipeline().addLast(new WebSocketUpgrade(target, probe, m, listener), listener);
             } else {
                 ch.pipeline().addLast(new HttpClientCodec(), new HttpStreamListener(probe, m));
             }

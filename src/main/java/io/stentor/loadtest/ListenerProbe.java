@@ -11,6 +11,7 @@ final class ListenerProbe {
     int target;                     // index of the server it listens to (set once, before it connects)
     int waits;                      // turns in the waiting room before its join was admitted
     int proofs;                     // proofs of work its join needed
+    long openedNanos;               // when the client began to open its connection
     long firstByteNanos;            // first audio byte (WebSocket frame or HTTP body)
     boolean joined;
     boolean failed;
@@ -44,6 +45,19 @@ final class ListenerProbe {
         if (firstByteNanos == 0) {
             firstByteNanos = now;
             m.joinMicros.recordValue(Math.max(0, (now - scheduledNanos) / 1000));
+        }
+    }
+
+    /** The client begins to open this listener's connection (or its first HLS request). */
+    void opening(Measurements m) {
+        openedNanos = System.nanoTime();
+        m.clientLagMicros.recordValue(Math.max(0, (openedNanos - scheduledNanos) / 1000));
+    }
+
+    /** The server answered the connection's request (101, 200, or a refusal). */
+    void answered(Measurements m) {
+        if (openedNanos != 0) {
+            m.answerMicros.recordValue(Math.max(0, (System.nanoTime() - openedNanos) / 1000));
         }
     }
 

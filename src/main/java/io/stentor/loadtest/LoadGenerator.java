@@ -349,7 +349,8 @@ public final class LoadGenerator {
                 LoadReport.Percentiles.of(join), LoadReport.Percentiles.of(lat), LoadReport.Percentiles.of(admit),
                 m.lastAdmitNanos.get() == 0 ? 0 : (m.lastAdmitNanos.get() - startNanos) / 1e9, waited, proofs,
                 expected, lost, late, worst, median, clientCores, serverCores, serverRss, serverRssGrowth, serverHeapGrowth, failures,
-                LoadReport.encode(join), LoadReport.encode(lat), LoadReport.encode(admit), List.of());
+                LoadReport.encode(join), LoadReport.encode(lat), LoadReport.encode(admit), List.of(),
+                LoadReport.JoinSteps.of(Measurements.copy(m.clientLagMicros), Measurements.copy(m.answerMicros)));
     }
 
     private static void waitUntil(long nanos) {

@@ -23,10 +23,23 @@ public record LoadReport(
         double behindLiveSecondsMedian,
         double clientCpuCores, double serverCpuCores, long serverRssBytes, long serverRssGrowthBytes,
         long serverHeapGrowthBytes, List<String> sampleFailures, String joinHistogram, String latencyHistogram, String admitHistogram,
-        List<LoadReport> targets) {
+        List<LoadReport> targets, JoinSteps joinSteps) {
 
     public LoadReport {
         targets = targets == null ? List.of() : List.copyOf(targets);
+    }
+
+    /**
+     * Where a join's time went: from when the listener was due to when the client got to open its
+     * connection (the client's own lag: large means the load generator is saturated), and from then
+     * to the server's answer (101, 200 or a refusal). The rest of the join is the wait for audio.
+     */
+    public record JoinSteps(Percentiles clientLagMillis, Percentiles answerMillis, String clientLagHistogram,
+            String answerHistogram) {
+
+        static JoinSteps of(Histogram clientLag, Histogram answer) {
+            return new JoinSteps(Percentiles.of(clientLag), Percentiles.of(answer), encode(clientLag), encode(answer));
+        }
     }
 
     /** Percentiles in milliseconds; null fields when there were no samples. */
@@ -124,6 +137,8 @@ public record LoadReport(
         Histogram join = new Histogram(3_600_000_000L, 3);
         Histogram latency = new Histogram(3_600_000_000L, 3);
         Histogram admit = new Histogram(3_600_000_000L, 3);
+        Histogram clientLag = new Histogram(3_600_000_000L, 3);
+        Histogram answer = new Histogram(3_600_000_000L, 3);
         int listeners = 0, joined = 0, failed = 0, closed = 0, starved = 0, waited = 0, proofs = 0;
         long expected = 0, lost = 0, late = 0, worst = 0;
         double behind = 0, arrival = 0, admitSpan = 0;
@@ -132,6 +147,10 @@ public record LoadReport(
             join.add(decode(r.joinHistogram()));
             latency.add(decode(r.latencyHistogram()));
             admit.add(decode(r.admitHistogram()));
+            if (r.joinSteps() != null) {
+                clientLag.add(decode(r.joinSteps().clientLagHistogram()));
+                answer.add(decode(r.joinSteps().answerHistogram()));
+            }
             admitSpan = Math.max(admitSpan, r.admitSpanSeconds());
             waited += r.waitedInLine();
             proofs += r.proofsSolved();
@@ -154,7 +173,7 @@ public record LoadReport(
                 joined, failed, closed, starved, Percentiles.of(join), Percentiles.of(latency), Percentiles.of(admit),
                 admitSpan, waited, proofs, expected, lost, late, worst,
                 listeners == 0 ? 0 : behind / listeners, clientCpu, serverCpu, serverRss, serverRssGrowth, serverHeapGrowth, failures,
-                encode(join), encode(latency), encode(admit), targets);
+                encode(join), encode(latency), encode(admit), targets, JoinSteps.of(clientLag, answer));
     }
 
     /** The human summary printed at the end of a run. */
@@ -181,6 +200,13 @@ public record LoadReport(
                     pct(admitMillis), admittedPerSecond(), waitedInLine, proofsSolved));
         }
         s.append(String.format(Locale.ROOT, "join       %s%n", pct(joinMillis)));
+        if (joinSteps != null && joinSteps.answerMillis().count() > 0) {
+            s.append(String.format(Locale.ROOT, "  opened   %s after it was due (%s)%n", pct(joinSteps.clientLagMillis()),
+                    admitMillis != null && admitMillis.count() > 0 ? "the admission, then the load generator's own lag"
+                            : "the load generator's own lag"));
+            s.append(String.format(Locale.ROOT, "  answered %s after the connection was opened (the server's answer)%n",
+                    pct(joinSteps.answerMillis())));
+        }
         if (!tier.equals("http")) {
             s.append(String.format(Locale.ROOT, "latency    %s (%s)%n", pct(latencyMillis),
                     tier.equals("hls") ? "end of each part's audio to its arrival" : "capture to arrival"));

@@ -28,10 +28,12 @@ final class WebSocketUpgrade extends ByteToMessageDecoder {
 
     private final byte[] request;
     private final ListenerProbe probe;
+    private final Measurements m;
     private final MediaFrameReader.Sink sink;
 
-    WebSocketUpgrade(URI target, ListenerProbe probe, MediaFrameReader.Sink sink) {
+    WebSocketUpgrade(URI target, ListenerProbe probe, Measurements m, MediaFrameReader.Sink sink) {
         this.probe = probe;
+        this.m = m;
         this.sink = sink;
         String path = (target.getRawPath() == null || target.getRawPath().isEmpty() ? "/" : target.getRawPath())
                 + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
@@ -57,6 +59,7 @@ final class WebSocketUpgrade extends ByteToMessageDecoder {
             }
             return;
         }
+        probe.answered(m);
         String head = in.toString(in.readerIndex(), end - in.readerIndex(), StandardCharsets.ISO_8859_1);
         String[] status = head.substring(0, Math.max(0, head.indexOf('\r'))).split(" ", 3);
         if (status.length < 2 || !status[1].equals("101")) {

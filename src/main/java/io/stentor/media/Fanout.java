@@ -105,7 +105,7 @@ public final class Fanout {
      */
     public synchronized void publish(ByteBuf frame, long sequence, long arrivalNanos) {
         stage.in();
-        if (++published % 50 == 0) {
+        if (++published % 25 == 0) { // every half second of frames
             coalescing.adjust(groups.size());
         }
         int n = coalescing.framesPerWrite();

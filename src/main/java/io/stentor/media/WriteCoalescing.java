@@ -7,12 +7,14 @@ import java.util.concurrent.atomic.LongAdder;
  * microseconds of kernel time per listener, which is what bounds a node; sending 2–5 frames per
  * write divides that cost at the price of 20–80 ms more latency. So: one frame per write while the
  * event loops are relaxed, more as their measured busy share grows, and back down when it falls.
- * Thread-safe: loops report their busy time, the publisher adjusts once a second.
+ * Thread-safe: loops report their busy time, the publisher adjusts every half second.
  */
 final class WriteCoalescing {
 
     static final double RAISE_ABOVE = 0.5; // share of wall time the loops spend writing
     static final double LOWER_BELOW = 0.2;
+    /** Where a raise aims: the writes per listener fall with the frames per write, and the load with them. */
+    static final double AIM = 0.35;
     /** The most any setting may ask for (media.max-frames-per-write): 0.5 s of audio. */
     static final int MAX_FRAMES_PER_WRITE = 25;
 
@@ -44,7 +46,7 @@ final class WriteCoalescing {
         busyNanos.add(nanos);
     }
 
-    /** Re-decides from the last window; call about once a second, from the publishing thread. */
+    /** Re-decides from the last window; call about twice a second, from the publishing thread. */
     void adjust(int loops) {
         long now = System.nanoTime();
         long wall = now - windowStart;
@@ -53,10 +55,15 @@ final class WriteCoalescing {
         framesPerWrite = next(framesPerWrite, load, max);
     }
 
-    /** The policy itself: one step at a time, with a dead band so it does not flap. */
+    /**
+     * The policy itself, with a dead band so it does not flap. Up fast: a crowd arriving at once
+     * must not wait a second per step, so a raise goes at once to the frames per write that would
+     * bring the load back to {@link #AIM} (the load falls as writes do). Down one step at a time.
+     */
     static int next(int current, double load, int max) {
         if (load > RAISE_ABOVE && current < max) {
-            return current + 1;
+            int aimed = (int) Math.ceil(current * load / AIM);
+            return Math.min(max, Math.max(current + 1, aimed));
         }
         if (load < LOWER_BELOW && current > 1) {
             return current - 1;

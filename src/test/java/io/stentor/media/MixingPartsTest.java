@@ -114,16 +114,26 @@ class MixingPartsTest {
     }
 
     @Property
-    void coalescingMovesOneStepAtATimeWithinItsBounds(@ForAll @IntRange(min = 1, max = 8) int current,
+    void coalescingRisesToWhatTheLoadNeedsAndFallsOneStepAtATime(@ForAll @IntRange(min = 1, max = 8) int current,
             @ForAll @IntRange(min = 0, max = 100) int loadPercent) {
-        int next = WriteCoalescing.next(current, loadPercent / 100.0, 8);
-        assertThat(Math.abs(next - current)).isLessThanOrEqualTo(1);
+        double load = loadPercent / 100.0;
+        int next = WriteCoalescing.next(current, load, 8);
         assertThat(next).isBetween(1, 8);
-        if (loadPercent > 50 && current < 8) {
-            assertThat(next).isEqualTo(current + 1);
-        }
-        if (loadPercent < 20 && current > 1) {
+        if (load > WriteCoalescing.RAISE_ABOVE && current < 8) {
+            assertThat(next).isGreaterThan(current);
+            // enough frames per write that the same work would load the loops no more than the aim, unless capped
+            assertThat(next == 8 || current * load / next <= WriteCoalescing.AIM).isTrue();
+        } else if (load < WriteCoalescing.LOWER_BELOW && current > 1) {
             assertThat(next).isEqualTo(current - 1);
+        } else {
+            assertThat(next).isEqualTo(current); // the dead band
         }
+    }
+
+    @Test
+    void aSaturatedFanoutReachesItsCeilingInTwoSteps() {
+        int n = WriteCoalescing.next(1, 0.95, 6);
+        assertThat(n).isEqualTo(3);
+        assertThat(WriteCoalescing.next(n, 0.95, 6)).isEqualTo(6);
     }
 }
