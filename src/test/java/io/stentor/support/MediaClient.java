@@ -168,6 +168,14 @@ public final class MediaClient implements AutoCloseable {
         ws.sendBinary(ByteBuffer.wrap(bytes), true).join();
     }
 
+    /**
+     * Starts sending raw bytes the server is expected to refuse mid-message (it may close the
+     * connection before the client has written them all): the outcome is the close code, not this send.
+     */
+    public void sendRefused(byte[] bytes) {
+        ws.sendBinary(ByteBuffer.wrap(bytes), true).exceptionally(e -> null);
+    }
+
     /** Frames {@link #sendTone} sent more than 20 ms behind its own clock (the client, not the server, was late). */
     public long sentLate() {
         return sentLate.get();
