@@ -157,8 +157,8 @@ class MediaPlaneIT {
 
             // The listener's mix carries the capture time of A's audio in it: ~10 s before it arrives,
             // plus what the server added (the jitter buffer, a tick), never less.
-            List<MediaClient.Received> recent = listener.received().subList(listener.received().size() - 25,
-                    listener.received().size());
+            List<MediaClient.Received> all = List.copyOf(listener.received()); // a snapshot: frames keep arriving
+            List<MediaClient.Received> recent = all.subList(all.size() - 25, all.size());
             long nowMicros = System.currentTimeMillis() * 1000;
             long nowNanos = System.nanoTime();
             for (MediaClient.Received r : recent) {
