@@ -41,12 +41,8 @@ servers=(); edge_pids=()
 for i in $(seq 1 "$EDGES"); do node edge $((18300 + i)); edge_pids+=("${pids[-1]}"); servers+=("http://127.0.0.1:$((18300 + i))"); done
 for i in $(seq 1 "$EDGES"); do up $((18300 + i)); done
 B=http://127.0.0.1:18300
-curl -sf "$B/api/v1/users" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","displayName":"Bench","password":"benchmark password"}' >/dev/null
-TOKEN=$(curl -sf "$B/api/v1/auth/tokens" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","password":"benchmark password"}' | jq -r .token)
-SPACE=$(curl -sf "$B/api/v1/spaces" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"title":"Benchmark"}' | jq -r .space.id)
+. "$here/bench/space.sh"
+bench_space "$B" Benchmark
 sleep 2
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 before=$(cpu "$ORIGIN_PID"); t0=$(date +%s.%N)

@@ -16,12 +16,8 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
 pids+=("$!")
 B="http://127.0.0.1:$PORT"
 for _ in $(seq 120); do curl -sf "$B/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -sf "$B/api/v1/users" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","displayName":"Bench","password":"benchmark password"}' >/dev/null
-TOKEN=$(curl -sf "$B/api/v1/auth/tokens" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","password":"benchmark password"}' | jq -r .token)
-SPACE=$(curl -sf "$B/api/v1/spaces" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"title":"Bytes"}' | jq -r .space.id)
+. "$here/bench/space.sh"
+bench_space "$B" Bytes
 "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" speak --server "$B" --space "$SPACE" --token "$TOKEN" --tone 440 \
   > "$WORK/speak.log" 2>&1 &
 pids+=("$!")

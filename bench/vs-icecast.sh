@@ -97,12 +97,8 @@ sleep 1
 kill -0 "$ST_PID" 2>/dev/null || { echo "vs-icecast: Stentor did not start (see $WORK/log/stentor.log)" >&2; exit 1; }
 B="http://127.0.0.1:$ST_PORT"
 for _ in $(seq 60); do curl -sf "$B/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -sf "$B/api/v1/users" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","displayName":"Bench","password":"benchmark password"}' >/dev/null
-TOKEN=$(curl -sf "$B/api/v1/auth/tokens" -H 'Content-Type: application/json' \
-  -d '{"handle":"bench","password":"benchmark password"}' | jq -r .token)
-SPACE=$(curl -sf "$B/api/v1/spaces" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
-  -d '{"title":"Benchmark"}' | jq -r .space.id)
+. bench/space.sh
+bench_space "$B" Benchmark
 "$JAVA" -jar "$JAR" speak --server "$B" --space "$SPACE" --token "$TOKEN" --file "$WORK/tone.opus" --loop \
   > "$WORK/log/speak.log" 2>&1 &
 pids+=("$!")

@@ -111,6 +111,9 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
     public record Media(String codec, int bitrate, int jitterFrames, int maxConcealedFrames, int maxPacketBytes,
             int maxBehindFrames, int maxQueuedFrames, int maxFramesPerWrite, int oggPageFrames, int recorderPageFrames, Path recordingsDir, int clockThreads,
             int hlsSegmentFrames, int hlsPartFrames, int hlsWindowSegments) {
+
+        /** The most frames any fan-out may gather into one socket write (media.max-frames-per-write's ceiling: 0.5 s). */
+        public static final int MAX_FRAMES_PER_WRITE = 25;
     }
 
     static StentorConfig from(Map<String, String> v) {
@@ -135,7 +138,7 @@ public record StentorConfig(Http http, Database db, Auth auth, Spaces spaces, Ev
                         r.integer("media.jitter-frames", 1, 30), r.integer("media.max-concealed-frames", 0, 50),
                         r.integer("media.max-packet-bytes", 16, 1275), r.integer("media.max-behind-frames", 5, 3000),
                         r.integer("media.max-queued-frames", 2, 500),
-                        r.integer("media.max-frames-per-write", 1, 25),
+                        r.integer("media.max-frames-per-write", 1, Media.MAX_FRAMES_PER_WRITE),
                         r.integer("media.ogg-page-frames", 1, 50), r.integer("media.recorder-page-frames", 1, 49),
                         r.string("media.recordings-dir").isEmpty() ? Path.of(r.string("data.dir")).resolve("recordings")
                                 : Path.of(r.string("media.recordings-dir")),

@@ -1,5 +1,6 @@
 package io.stentor.loadtest;
 
+import io.stentor.config.StentorConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -63,9 +64,6 @@ public final class LoadGenerator {
             return t.getScheme().startsWith("ws") ? "ws" : t.getPath() != null && t.getPath().endsWith(".m3u8") ? "hls" : "http";
         }
     }
-
-    /** The most frames a Stentor server gathers into one write (media.max-frames-per-write's ceiling). */
-    private static final int MAX_FRAMES_PER_WRITE = 25;
 
     private final Plan plan;
     /**
@@ -330,7 +328,7 @@ public final class LoadGenerator {
                     // Frames that never came show as gaps in the sequence. A count short of what was due
                     // may only be the window's edges cutting a coalesced write (up to 25 frames) in two:
                     // that much (at most 5% of the window) is not counted as lost unless it was a gap.
-                    missing = Math.max(p.gapsInWindow, missing - Math.min(MAX_FRAMES_PER_WRITE, due / 20));
+                    missing = Math.max(p.gapsInWindow, missing - Math.min(StentorConfig.Media.MAX_FRAMES_PER_WRITE, due / 20));
                 }
                 lost += missing;
                 late += p.lateInWindow;

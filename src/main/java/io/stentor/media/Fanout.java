@@ -1,6 +1,7 @@
 package io.stentor.media;
 
 import io.micrometer.core.instrument.Timer;
+import io.stentor.config.StentorConfig;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -48,7 +49,7 @@ public final class Fanout {
     /** Frames gathered for the next write while coalescing (guarded by this), with when each arrived. */
     private ByteBuf batch;
     private int batchFrames;
-    private final long[] batchArrivals = new long[WriteCoalescing.MAX_FRAMES_PER_WRITE];
+    private final long[] batchArrivals = new long[StentorConfig.Media.MAX_FRAMES_PER_WRITE];
 
     /**
      * @param maxQueuedFrames frames that may wait in one listener's outbound buffer; beyond that new

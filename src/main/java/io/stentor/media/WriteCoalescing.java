@@ -1,5 +1,6 @@
 package io.stentor.media;
 
+import io.stentor.config.StentorConfig;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -15,8 +16,6 @@ final class WriteCoalescing {
     static final double LOWER_BELOW = 0.2;
     /** Where a raise aims: the writes per listener fall with the frames per write, and the load with them. */
     static final double AIM = 0.35;
-    /** The most any setting may ask for (media.max-frames-per-write): 0.5 s of audio. */
-    static final int MAX_FRAMES_PER_WRITE = 25;
 
     private final int max;
     private final LongAdder busyNanos = new LongAdder();
@@ -29,7 +28,7 @@ final class WriteCoalescing {
 
     /** Starting at {@code initial} frames per write (tests; a fan-out starts at 1). */
     WriteCoalescing(int max, int initial) {
-        this.max = Math.clamp(max, 1, MAX_FRAMES_PER_WRITE);
+        this.max = Math.clamp(max, 1, StentorConfig.Media.MAX_FRAMES_PER_WRITE);
         this.framesPerWrite = Math.clamp(initial, 1, this.max);
     }
 
